@@ -1,0 +1,68 @@
+import { InvalidArgumentError } from './invalid-argument-error.js';
+
+// Small assertions shared by every package, so that messages read the same everywhere:
+// "Argument 'k' passed to 'precisionAtK' must be an integer >= 1, got 0".
+
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return String(value);
+}
+
+/** Throws an {@link InvalidArgumentError} with the house message format. */
+export function invalidArgument(fn: string, argument: string, expected: string, value: unknown): never {
+  throw new InvalidArgumentError({
+    argument,
+    value,
+    message: `Argument '${argument}' passed to '${fn}' must be ${expected}, got ${describe(value)}`,
+  });
+}
+
+/** Asserts `value` is an integer within `[min, max]`. */
+export function assertInteger(
+  fn: string,
+  argument: string,
+  value: unknown,
+  { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY }: { min?: number; max?: number } = {},
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range =
+      min > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY
+        ? ` in [${min}, ${max}]`
+        : min > Number.NEGATIVE_INFINITY
+          ? ` >= ${min}`
+          : max < Number.POSITIVE_INFINITY
+            ? ` <= ${max}`
+            : '';
+    invalidArgument(fn, argument, `an integer${range}`, value);
+  }
+}
+
+/** Asserts `value` is a finite number within `[min, max]`. */
+export function assertFiniteNumber(
+  fn: string,
+  argument: string,
+  value: unknown,
+  { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY }: { min?: number; max?: number } = {},
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const range =
+      min > Number.NEGATIVE_INFINITY || max < Number.POSITIVE_INFINITY ? ` in [${min}, ${max}]` : '';
+    invalidArgument(fn, argument, `a finite number${range}`, value);
+  }
+}
+
+/** Asserts `value` is one of `allowed`. */
+export function assertOneOf<const T extends readonly unknown[]>(
+  fn: string,
+  argument: string,
+  value: unknown,
+  allowed: T,
+): asserts value is T[number] {
+  if (!allowed.includes(value)) {
+    invalidArgument(fn, argument, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * A classifier over an encoder's hidden states that scores every label of a label space: label attention,
+ * knowledge injection, a pooled linear layer. `TTensor` is the tensor library's type.
+ *
+ * `forward` maps `[batch, sequence, hidden]` states (and the `[batch, sequence]` attention mask, so
+ * padding never receives attention) to `[batch, numLabels]` logits; multi-label heads train them with
+ * sigmoid + binary cross-entropy, single-label heads with softmax + cross-entropy.
+ */
+export interface LabelHead<TTensor> {
+  readonly labels: readonly string[];
+  readonly problemType: 'multi_label' | 'single_label';
+  forward(
+    hiddenStates: TTensor,
+    attentionMask: TTensor,
+    options?: { readonly training?: boolean },
+  ): LabelHeadOutput<TTensor>;
+}
+
+/** Outputs of a {@link LabelHead}. */
+export interface LabelHeadOutput<TTensor> {
+  /** `[batch, numLabels]` scores before sigmoid / softmax. */
+  readonly logits: TTensor;
+  /** `[batch, numLabels, sequence]` attention of each label over the tokens, for heads that have one. */
+  readonly labelAttention?: TTensor;
+}
