@@ -1,1 +1,54 @@
-export {};
+/**
+ * `@icd/data`: everything between raw clinical text and a training set. Loaders (CodiEsp, MIMIC-III in
+ * the CAML layout, CSV, JSONL) that return `ClinicalNote`s, ICD-10 code handling, a label space,
+ * de-identification, stratified and few-shot splits, and a synthetic cardiology corpus.
+ *
+ * @packageDocumentation
+ */
+
+export type { PlantedNote, RedactionEvaluation } from './deid/evaluate-redaction.js';
+export { evaluateRedaction, parsePlantedNotes } from './deid/evaluate-redaction.js';
+export type { PhiType } from './deid/phi-patterns.js';
+export type { RedactedSpan, RedactPhiOptions } from './deid/redact-phi.js';
+export { PHI_TYPES, redactPhi } from './deid/redact-phi.js';
+export type { Icd10Chapter } from './icd/icd10-chapters.js';
+export { ICD10_CHAPTERS, icd10Chapter } from './icd/icd10-chapters.js';
+export type { DescribeOptions } from './icd/icd10-description-table.js';
+export { Icd10DescriptionTable } from './icd/icd10-description-table.js';
+export type { LoadIcd10DescriptionsOptions } from './icd/load-icd10-descriptions.js';
+export { loadIcd10Descriptions } from './icd/load-icd10-descriptions.js';
+export type { MdrBertCode } from './icd/mdr-bert-codes.js';
+export { MDR_BERT_CODES } from './icd/mdr-bert-codes.js';
+export type { NormalizeIcd10PcsCodeOptions } from './icd/normalize-icd10-code.js';
+export {
+  icd10Category,
+  isIcd10CmCode,
+  isIcd10PcsCode,
+  normalizeIcd10Code,
+  normalizeIcd10PcsCode,
+} from './icd/normalize-icd10-code.js';
+export type { FromNotesOptions, MultiHotBatch } from './labels/label-space.js';
+export { LabelSpace } from './labels/label-space.js';
+export type { LoadCamlMimicOptions } from './loaders/load-caml-mimic.js';
+export { loadCamlMimic, loadCamlTopCodes } from './loaders/load-caml-mimic.js';
+export type { LoadCodiespOptions } from './loaders/load-codiesp.js';
+export { loadCodiesp } from './loaders/load-codiesp.js';
+export type { LoadCsvOptions } from './loaders/load-csv.js';
+export { loadCsv } from './loaders/load-csv.js';
+export type { LoadJsonlOptions } from './loaders/load-jsonl.js';
+export { loadJsonl } from './loaders/load-jsonl.js';
+export type { CodeOptions } from './loaders/note-from-record.js';
+export { SeededRandom } from './random/seeded-random.js';
+export type { FewShotSampleOptions, FewShotSampleResult } from './splits/few-shot-sample.js';
+export { fewShotSample } from './splits/few-shot-sample.js';
+export type { SplitReport } from './splits/split-report.js';
+export { formatSplitReport } from './splits/split-report.js';
+export type { StratifiedSplitOptions, StratifiedSplitResult } from './splits/stratified-split.js';
+export { stratifiedSplit } from './splits/stratified-split.js';
+export type { CardiologyProfile, FindingSlot } from './synthetic/cardiology-profiles.js';
+export type { GenerateCardiologyCorpusOptions } from './synthetic/generate-cardiology-corpus.js';
+export {
+  DEFAULT_CLASS_WEIGHTS,
+  generateCardiologyCorpus,
+  SYNTHETIC_HEADER,
+} from './synthetic/generate-cardiology-corpus.js';

@@ -1,0 +1,70 @@
+import { InvalidArgumentError } from '@icd/core';
+import { describe, expect, it } from 'vitest';
+import { redactPhi } from './redact-phi.js';
+
+describe('redactPhi', () => {
+  it('replaces identifiers with typed placeholders and returns the spans of the input', () => {
+    const input = 'Seen by Dr. Alice Chen on 03/04/2021. Metoprolol 25 mg.';
+    const { text, spans } = redactPhi(input);
+    expect(text).toBe('Seen by Dr. [NAME] on [DATE]. Metoprolol 25 mg.');
+    expect(spans).toEqual([
+      { start: 12, end: 22, type: 'NAME', original: 'Alice Chen', replacement: '[NAME]' },
+      { start: 26, end: 36, type: 'DATE', original: '03/04/2021', replacement: '[DATE]' },
+    ]);
+    for (const span of spans) expect(input.slice(span.start, span.end)).toBe(span.original);
+  });
+
+  it.each([
+    ['Patient: John Smith, MRN: 12345678', 'Patient: [NAME], MRN: [ID]'],
+    ['Call (555) 123-4567 or fax 555.987.6543.', 'Call [PHONE] or fax [PHONE].'],
+    ['Mail j.smith@example.com or see https://portal.example.org/a?b=1.', 'Mail [EMAIL] or see [URL].'],
+    ['Lives at 12 Baker Street, London NW1 6XE.', 'Lives at [ADDRESS].'],
+    ['A 93-year-old man; his brother is 89 years old.', 'A [AGE] man; his brother is 89 years old.'],
+    ['Admitted 14 March 2023, discharged on 2023-03-17.', 'Admitted [DATE], discharged on [DATE].'],
+    [
+      'His wife Mary was present. Signed by Robert Jones, MD',
+      'His wife [NAME] was present. Signed by [NAME], MD',
+    ],
+    ['SSN 123-45-6789', 'SSN [ID]'],
+  ])('%j', (input, expected) => {
+    expect(redactPhi(input).text).toBe(expected);
+  });
+
+  it.each([
+    'Known Wolff-Parkinson-White syndrome and Parkinson disease.',
+    'BP 140/90 mmHg, INR 2.5, K 4.1, troponin 1,840 ng/L.',
+    'Codes I48.0, I21.9, R57.0 and PCS 0210093, B2111ZZ.',
+    'Murmur 3/6, power 4/5, LVEF 35%, RV/LV 1.2, PR 220 ms.',
+    'Stokes-Adams attacks, Lown-Ganong-Levine, Graves disease, Takotsubo in 2018.',
+    'Bisoprolol 2.5 mg, digoxin 62.5 micrograms, co-careldopa 25/100.',
+    'A 67-year-old man, aged 54, CHA2DS2-VASc 4.',
+    // False positives once found on CodiEsp case reports, kept as regressions:
+    'Positive for cytokeratin 5/6/8/18 and vimentin.',
+    'Gasometry: Ph: 7.13, pO2: 70 mmHg; knee extension 0-20 degrees.',
+    'It is inappropriate to address the objective of abstinence.',
+    'Referred to the General Surgery Department and the University Hospital laboratory.',
+    'A plate (Smith & Nephew, United Kingdom) was used. This is a 54-year-old man.',
+    'In case number 2, papilledema was observed.',
+  ])('leaves clinical facts alone: %j', (input) => {
+    expect(redactPhi(input)).toEqual({ text: input, spans: [] });
+  });
+
+  it('redacts only the requested types, with custom placeholders', () => {
+    const input = 'Dr. Ann Lee, 03/04/2021';
+    expect(redactPhi(input, { types: ['DATE'] }).text).toBe('Dr. Ann Lee, [DATE]');
+    expect(redactPhi(input, { placeholder: (type) => `<${type.toLowerCase()}>` }).text).toBe(
+      'Dr. <name>, <date>',
+    );
+  });
+
+  it('rejects bad input', () => {
+    expect(() => redactPhi(5 as unknown as string)).toThrow(InvalidArgumentError);
+    expect(() => redactPhi('x', { types: ['SSN' as 'ID'] })).toThrow(InvalidArgumentError);
+  });
+
+  it('runs in linear time on adversarial input (no regex backtracking blow-up)', () => {
+    const started = performance.now();
+    redactPhi(`${'Aaaa '.repeat(20_000)}${'1 '.repeat(20_000)}${'a.'.repeat(20_000)}`);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { ClinicalNote } from '@icd/core';
+import { DataFormatError, InvalidArgumentError } from '@icd/core';
+import { describe, expect, it } from 'vitest';
+import { packageDir } from '../../test/shared-dir.js';
+import { loadCamlMimic, loadCamlTopCodes } from './load-caml-mimic.js';
+
+// fixtures/caml is written by scripts/make-caml-fixture.py in CAML's layout (invented texts, no MIMIC data).
+const dir = join(packageDir, 'fixtures', 'caml');
+async function collect(notes: AsyncIterable<ClinicalNote>): Promise<ClinicalNote[]> {
+  const result: ClinicalNote[] = [];
+  for await (const note of notes) result.push(note);
+  return result;
+}
+
+describe('loadCamlMimic', () => {
+  it('reads SUBJECT_ID,HADM_ID,TEXT,LABELS with ;-separated ICD-9 codes and quoted multiline text', async () => {
+    const notes = await collect(loadCamlMimic(dir, { split: 'train', labelSet: '50' }));
+    expect(notes.map((note) => [note.id, note.codes])).toEqual([
+      ['200001', ['414.01', '401.9', '36.15', '39.61']],
+      ['200002', ['428.0', '427.31', '584.9']],
+      ['200003', ['038.9', '995.92', 'V45.81']],
+      ['200004', []],
+    ]);
+    expect(notes[1]!.text).toBe(
+      'chief complaint dyspnea\nhistory of present illness, "fluid overload" in chf patient',
+    );
+    expect(notes[0]!.metadata).toMatchObject({ subjectId: '1001', hadmId: '200001', labelSet: '50' });
+  });
+
+  it('reports a malformed code with file and line', async () => {
+    const error = await collect(loadCamlMimic(dir, { split: 'dev', labelSet: '50' })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(DataFormatError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ file: join(dir, 'dev_50.csv'), line: 3 });
+    expect((error as Error).message).toContain('"ABC"');
+  });
+
+  it('reads TOP_50_CODES.csv in file order', async () => {
+    expect(await loadCamlTopCodes(dir)).toEqual(['401.9', '38.93', '428.0', '427.31', '414.01']);
+  });
+
+  it('validates options', async () => {
+    await expect(collect(loadCamlMimic(dir, { split: 'validation' as 'dev' }))).rejects.toThrow(
+      InvalidArgumentError,
+    );
+  });
+});

@@ -1,0 +1,201 @@
+import { type CardiologyProfile, profile as p } from './cardiology-profile.js';
+
+/** Profiles of AF, VT, complete heart block, cardiogenic shock, AHF and acute left heart failure. */
+export const RHYTHM_FAILURE_SHOCK_PROFILES: Readonly<Record<string, CardiologyProfile>> = {
+  AF: p(
+    'AF',
+    [
+      'atrial fibrillation',
+      'AF',
+      'fast AF',
+      'paroxysmal atrial fibrillation',
+      'AF with a rapid ventricular response',
+    ],
+    {
+      symptoms: [
+        'palpitations for {hours} hours',
+        'an irregular, fast heartbeat',
+        'light-headedness with palpitations',
+        'reduced exercise tolerance',
+        'mild breathlessness on exertion',
+      ],
+      exam: [
+        'irregularly irregular pulse at {hrFast} bpm',
+        'a pulse deficit',
+        'no signs of fluid overload',
+        'BP {sbp}/{dbp} mmHg',
+      ],
+      ecg: [
+        'an irregularly irregular narrow-complex rhythm without P waves, rate {hrFast}/min',
+        'a fibrillatory baseline with no acute ST changes',
+        'irregular rhythm at {hrFast} bpm, normal axis',
+      ],
+      labs: [
+        'TSH {tsh} mU/L',
+        'troponin {tropNormal} ng/L, not rising',
+        'potassium {k} mmol/L',
+        'magnesium {mg} mmol/L',
+      ],
+      imaging: [
+        'TTE showed a structurally normal heart with a mildly dilated left atrium ({la} cm) and LVEF {efNormal}%',
+        'CXR was clear',
+      ],
+      treatment: [
+        'bisoprolol {biso} mg for rate control',
+        'apixaban 5 mg bd (CHA2DS2-VASc {chads})',
+        'an IV digoxin load',
+        'flecainide as pill-in-the-pocket',
+        'DC cardioversion after 3 weeks of anticoagulation',
+      ],
+      course: [
+        'the ventricular rate settled to {hrNormal} bpm',
+        'reverted to sinus rhythm spontaneously on day {day}',
+        'remained rate controlled on telemetry',
+      ],
+    },
+    ['AHF', 'VT', 'HE'],
+    ['24-hour Holter', 'telemetry'],
+  ),
+  ALHF: p(
+    'ALHF',
+    ['acute left heart failure', 'acute left ventricular failure', 'LVF', 'ALHF', 'flash pulmonary oedema'],
+    {
+      symptoms: [
+        'sudden severe breathlessness at night',
+        'pink frothy sputum',
+        'acute dyspnoea and orthopnoea',
+        'breathlessness and a cough',
+      ],
+      exam: [
+        'widespread crackles to the mid zones',
+        'SpO2 {spo2Low}% on air',
+        'BP {sbpHigh}/{dbpHigh} mmHg',
+        'a gallop rhythm',
+      ],
+      ecg: ['sinus tachycardia at {hrMild}', 'left ventricular hypertrophy', 'LBBB'],
+      labs: ['BNP {bnp} pg/mL', 'ABG showed type 1 respiratory failure', 'troponin {tropLow} ng/L'],
+      imaging: [
+        'CXR showed bat-wing pulmonary oedema',
+        'echo showed impaired LV systolic function, LVEF {efLow}%',
+      ],
+      treatment: [
+        'CPAP',
+        'an IV GTN infusion',
+        'IV furosemide {furo} mg',
+        'high-flow oxygen, sitting upright',
+      ],
+      course: ['weaned off CPAP within {hours} hours', 'oxygen requirement resolved by day {day}'],
+    },
+    ['AHF', 'HE', 'AMI'],
+    ['echo', 'CXR'],
+  ),
+  VT: p(
+    'VT',
+    ['ventricular tachycardia', 'VT', 'sustained monomorphic VT', 'non-sustained VT'],
+    {
+      symptoms: [
+        'palpitations and presyncope',
+        'a collapse',
+        'sudden palpitations with chest discomfort',
+        'shocks from the ICD',
+      ],
+      exam: ['a regular pulse of {hrVt} bpm', 'BP {sbpLow}/{dbpLow} mmHg', 'cool peripheries'],
+      ecg: [
+        'a broad-complex tachycardia at {hrVt} bpm with AV dissociation',
+        'monomorphic VT with LBBB morphology',
+        'fusion and capture beats',
+      ],
+      labs: ['potassium {kLow} mmol/L', 'magnesium {mgLow} mmol/L', 'troponin mildly raised'],
+      imaging: ['TTE showed LVEF {efLow}% with an apical scar', 'cardiac MRI showed extensive scar'],
+      treatment: ['IV amiodarone 300 mg', 'synchronised DC cardioversion', 'ICD implantation', 'VT ablation'],
+      course: ['no further arrhythmia on telemetry', 'ICD implanted on day {day}'],
+    },
+    ['AF', 'AMI', 'CS'],
+    ['telemetry', 'an electrophysiology study'],
+  ),
+  CS: p(
+    'CS',
+    ['cardiogenic shock', 'CS', 'shock of cardiac origin'],
+    {
+      symptoms: [
+        'breathlessness, confusion and cold peripheries',
+        'a collapse with hypotension',
+        'reduced urine output',
+        'drowsiness',
+      ],
+      exam: [
+        'BP {sbpShock}/{dbpShock} mmHg',
+        'cold, clammy peripheries',
+        'capillary refill of 5 seconds',
+        'a raised JVP',
+      ],
+      ecg: ['sinus tachycardia at {hrFast}', 'anterior ST elevation', 'low voltage complexes'],
+      labs: ['lactate {lactateHigh} mmol/L', 'creatinine {creat} µmol/L', 'ALT {alt} U/L'],
+      imaging: [
+        'echo showed a severely impaired LV, LVEF {efLow}%',
+        'a pulmonary artery catheter showed a cardiac index of {ci} L/min/m2',
+      ],
+      treatment: [
+        'noradrenaline',
+        'a dobutamine infusion',
+        'an intra-aortic balloon pump',
+        'an Impella device',
+        'admission to the CCU',
+      ],
+      course: ['weaned off inotropes on day {day}', 'lactate cleared by day {day}'],
+    },
+    ['AMI', 'AHF', 'VT'],
+    ['echo', 'lactate'],
+  ),
+  AHF: p(
+    'AHF',
+    ['acute heart failure', 'AHF', 'acute decompensated heart failure', 'decompensated heart failure'],
+    {
+      symptoms: [
+        'worsening breathlessness',
+        'orthopnoea',
+        'paroxysmal nocturnal dyspnoea',
+        'ankle swelling',
+        'weight gain of {kg} kg',
+      ],
+      exam: ['a raised JVP', 'bibasal crackles', 'pitting oedema to the knees', 'a third heart sound'],
+      ecg: ['sinus tachycardia', 'LBBB', 'old Q waves'],
+      labs: ['NT-proBNP {bnp} pg/mL', 'sodium {na} mmol/L', 'creatinine {creat} µmol/L'],
+      imaging: ['CXR showed pulmonary oedema with bilateral effusions', 'TTE showed LVEF {efLow}%'],
+      treatment: [
+        'IV furosemide {furo} mg bd',
+        'a fluid restriction',
+        'daily weights',
+        'sacubitril/valsartan',
+        'dapagliflozin 10 mg',
+      ],
+      course: ['lost {kg} kg with diuresis', 'breathlessness improved by day {day}'],
+    },
+    ['ALHF', 'CS', 'AF'],
+    ['echo', 'NT-proBNP'],
+  ),
+  TAB: p(
+    'TAB',
+    ['complete heart block', 'third-degree AV block', 'third-degree atrioventricular block', 'CHB'],
+    {
+      symptoms: ['dizziness and collapse', 'Stokes-Adams attacks', 'fatigue and breathlessness', 'syncope'],
+      exam: ['a regular pulse of {hrBrady} bpm', 'cannon a waves in the JVP', 'BP {sbp}/{dbp} mmHg'],
+      ecg: [
+        'complete AV dissociation with a ventricular escape rhythm at {hrBrady}/min',
+        'P waves marching through a broad escape rhythm',
+        'a slow regular broad-complex rhythm',
+      ],
+      labs: ['potassium {k} mmol/L', 'TSH normal', 'troponin {tropNormal} ng/L'],
+      imaging: ['TTE showed preserved LV function', 'CXR was unremarkable'],
+      treatment: [
+        'an isoprenaline infusion',
+        'a temporary pacing wire',
+        'a dual chamber permanent pacemaker',
+        'atropine 600 micrograms',
+      ],
+      course: ['pacemaker implanted on day {day}', 'no further syncope'],
+    },
+    ['VT', 'AF', 'AMI'],
+    ['telemetry', 'ECG'],
+  ),
+};
