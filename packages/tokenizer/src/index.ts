@@ -1,1 +1,49 @@
-export {};
+/**
+ * `@icd/tokenizer`: BERT WordPiece tokenization with HuggingFace parity, as a pipeline of parts.
+ *
+ * @packageDocumentation
+ */
+
+export type { AddedToken } from './added-vocabulary.js';
+export { createDecoder } from './decoders/create-decoder.js';
+export type { DecoderJson } from './decoders/decoder.js';
+export { Decoder } from './decoders/decoder.js';
+export { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
+export { Encoding } from './encoding/encoding.js';
+export { EncodingData } from './encoding/encoding-data.js';
+export { loadTokenizer } from './load-tokenizer.js';
+export { createModel } from './models/create-model.js';
+export type { ModelJson } from './models/model.js';
+export { Model } from './models/model.js';
+export { TokenSink } from './models/token-sink.js';
+export type { WordPieceModelOptions } from './models/wordpiece-model.js';
+export { WordPieceModel } from './models/wordpiece-model.js';
+export type { BertNormalizerOptions } from './normalizers/bert-normalizer.js';
+export { BertNormalizer } from './normalizers/bert-normalizer.js';
+export { createNormalizer } from './normalizers/create-normalizer.js';
+export { NormalizedText } from './normalizers/normalized-text.js';
+export type { NormalizerJson } from './normalizers/normalizer.js';
+export { Normalizer } from './normalizers/normalizer.js';
+export type { FromVocabOptions } from './parts-from-vocab.js';
+export { parseVocab } from './parts-from-vocab.js';
+export { BertProcessing } from './post-processors/bert-processing.js';
+export { createPostProcessor } from './post-processors/create-post-processor.js';
+export type { PostProcessorJson } from './post-processors/post-processor.js';
+export { PostProcessor } from './post-processors/post-processor.js';
+export type { TemplatePiece, TemplateProcessingOptions } from './post-processors/template-processing.js';
+export { TemplateProcessing } from './post-processors/template-processing.js';
+export { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
+export { createPreTokenizer } from './pre-tokenizers/create-pre-tokenizer.js';
+export type { PreTokenizerJson } from './pre-tokenizers/pre-tokenizer.js';
+export { PreTokenizer, WordRanges } from './pre-tokenizers/pre-tokenizer.js';
+export { Tokenizer } from './tokenizer.js';
+export type { TokenizerJson, TokenizerParts } from './tokenizer-parts.js';
+
+// trainers
+export { readCorpusLines } from './trainers/read-corpus-lines.js';
+export type { ReadCorpusLinesOptions } from './trainers/read-corpus-lines.js';
+export { WordPieceTrainer } from './trainers/wordpiece-trainer.js';
+export type { WordPieceTrainerOptions, WordSplitter } from './trainers/wordpiece-trainer.js';
+export { WordPieceVocabulary } from './trainers/wordpiece-vocabulary.js';
+export type { WordPieceVocabularySettings } from './trainers/wordpiece-vocabulary.js';
+export type { TrainedAddedToken, TrainedTokenizerJson } from './trainers/build-trained-tokenizer-json.js';

@@ -1,0 +1,48 @@
+import type { SpecialTokens } from '@icd/core';
+import type { AddedToken } from './added-vocabulary.js';
+import type { Decoder } from './decoders/decoder.js';
+import type { Model } from './models/model.js';
+import type { Normalizer } from './normalizers/normalizer.js';
+import type { PostProcessor } from './post-processors/post-processor.js';
+import type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
+
+/**
+ * The stages a {@link Tokenizer} composes; `null` skips a stage, as in `tokenizer.json`.
+ *
+ * @example
+ * ```ts
+ * const tokenizer = new Tokenizer({ normalizer: new BertNormalizer(), preTokenizer: new BertPreTokenizer(),
+ *   model: new WordPieceModel({ vocab }), postProcessor: null, decoder: new WordPieceDecoder() });
+ * ```
+ */
+export interface TokenizerParts {
+  readonly normalizer: Normalizer | null;
+  readonly preTokenizer: PreTokenizer | null;
+  readonly model: Model;
+  readonly postProcessor: PostProcessor | null;
+  readonly decoder: Decoder | null;
+  readonly addedTokens?: readonly AddedToken[];
+  /** Names of the special tokens; missing ones are guessed (`[PAD]`, `[MASK]`, the template's first/last). */
+  readonly specialTokens?: Partial<SpecialTokens>;
+}
+
+/** The `tokenizer.json` document (the fields this package reads and writes). */
+export interface TokenizerJson {
+  readonly version?: string;
+  readonly truncation?: unknown;
+  readonly padding?: unknown;
+  readonly added_tokens?: readonly {
+    id: number;
+    content: string;
+    single_word?: boolean;
+    lstrip?: boolean;
+    rstrip?: boolean;
+    normalized?: boolean;
+    special?: boolean;
+  }[];
+  readonly normalizer?: { type: string; [key: string]: unknown } | null;
+  readonly pre_tokenizer?: { type: string; [key: string]: unknown } | null;
+  readonly post_processor?: { type: string; [key: string]: unknown } | null;
+  readonly decoder?: { type: string; [key: string]: unknown } | null;
+  readonly model: { type: string; [key: string]: unknown };
+}

@@ -1,0 +1,81 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { invalidArgument } from '@icd/core';
+
+/** Options of {@link readCorpusLines}. */
+export interface ReadCorpusLinesOptions {
+  /** File extensions read when walking a directory (with the dot). Default `['.txt']`. */
+  extensions?: readonly string[];
+  /** Walk sub-directories too. Default true. */
+  recursive?: boolean;
+}
+
+/**
+ * Streams the lines of a corpus, one file at a time, without loading it whole: `path` is a file, a
+ * directory (its files with a listed extension, in sorted path order so training is reproducible), or
+ * a list of those. Lines come without their line break (`\n` or `\r\n`); the BERT pre-tokenizer treats line breaks as
+ * spaces, so counting words per line gives the counts HF's `tokenizer.train(files)` gets.
+ *
+ * @example
+ * ```ts
+ * const trainer = new WordPieceTrainer({ vocabSize: 30000 });
+ * const vocabulary = await trainer.train(readCorpusLines(['notes/train', 'notes/dev']));
+ * ```
+ */
+export async function* readCorpusLines(
+  path: string | readonly string[],
+  options: ReadCorpusLinesOptions = {},
+): AsyncGenerator<string> {
+  const { extensions = ['.txt'], recursive = true } = options;
+  const roots = typeof path === 'string' ? [path] : path;
+  if (!Array.isArray(roots) || roots.length === 0 || roots.some((root) => typeof root !== 'string')) {
+    invalidArgument('readCorpusLines', 'path', 'a path or a non-empty array of paths', path);
+  }
+  if (!Array.isArray(extensions) || extensions.some((extension) => typeof extension !== 'string')) {
+    invalidArgument('readCorpusLines', 'extensions', 'an array of extensions such as ".txt"', extensions);
+  }
+  for (const root of roots) {
+    for (const file of await listFiles(root, extensions, recursive)) {
+      yield* readLines(file);
+    }
+  }
+}
+
+/** Lines of one file, split on `\n` (a trailing `\r` dropped), read in 64 KiB chunks. */
+async function* readLines(file: string): AsyncGenerator<string> {
+  // Faster than node:readline (about 10x on CodiEsp), which dominated training time.
+  let pending = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    const text = pending + (chunk as string);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield text.charCodeAt(end - 1) === 13 && end > start
+        ? text.slice(start, end - 1)
+        : text.slice(start, end);
+      start = end + 1;
+    }
+    pending = text.slice(start);
+  }
+  if (pending.length > 0)
+    yield pending.charCodeAt(pending.length - 1) === 13 ? pending.slice(0, -1) : pending;
+}
+
+async function listFiles(root: string, extensions: readonly string[], recursive: boolean): Promise<string[]> {
+  const info = await stat(root).catch(() =>
+    invalidArgument('readCorpusLines', 'path', 'an existing file or directory', root),
+  );
+  if (info.isFile()) return [root];
+  const files: string[] = [];
+  const entries = await readdir(root, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(root, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) files.push(...(await listFiles(full, extensions, recursive)));
+    } else if (entry.isFile() && extensions.includes(extname(entry.name))) {
+      files.push(full);
+    }
+  }
+  return files;
+}
