@@ -38,12 +38,11 @@ export type { PreTokenizerJson } from './pre-tokenizers/pre-tokenizer.js';
 export { PreTokenizer, WordRanges } from './pre-tokenizers/pre-tokenizer.js';
 export { Tokenizer } from './tokenizer.js';
 export type { TokenizerJson, TokenizerParts } from './tokenizer-parts.js';
-
+export type { TrainedAddedToken, TrainedTokenizerJson } from './trainers/build-trained-tokenizer-json.js';
+export type { ReadCorpusLinesOptions } from './trainers/read-corpus-lines.js';
 // trainers
 export { readCorpusLines } from './trainers/read-corpus-lines.js';
-export type { ReadCorpusLinesOptions } from './trainers/read-corpus-lines.js';
-export { WordPieceTrainer } from './trainers/wordpiece-trainer.js';
 export type { WordPieceTrainerOptions, WordSplitter } from './trainers/wordpiece-trainer.js';
-export { WordPieceVocabulary } from './trainers/wordpiece-vocabulary.js';
+export { WordPieceTrainer } from './trainers/wordpiece-trainer.js';
 export type { WordPieceVocabularySettings } from './trainers/wordpiece-vocabulary.js';
-export type { TrainedAddedToken, TrainedTokenizerJson } from './trainers/build-trained-tokenizer-json.js';
+export { WordPieceVocabulary } from './trainers/wordpiece-vocabulary.js';
