@@ -41,7 +41,9 @@ const { parts, report } = stratifiedSplit(redacted, {
 });
 const train = parts.train!;
 const test = parts.test!;
-console.log(`[${seconds()} s] ${corpus.length} synthetic notes (de-identified: ${phiSpans} identifier spans replaced)`);
+console.log(
+  `[${seconds()} s] ${corpus.length} synthetic notes (de-identified: ${phiSpans} identifier spans replaced)`,
+);
 console.log(`split: train ${train.length}, validation ${parts.validation!.length}, test ${test.length}`);
 console.log(
   `every code keeps its share in every part (largest gap ${maxShareGap(report).toFixed(1)} percentage points)`,
