@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // `import.meta.url` locates the tfjs-backend-wasm binaries; shim it in the CommonJS build.
+  shims: true,
 });

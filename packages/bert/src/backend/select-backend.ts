@@ -1,0 +1,165 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { assertOneOf, UnsupportedError } from '@icd/core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+/** The tfjs backends {@link selectBackend} knows, e.g. `selectBackend({ backend: backendNames[1] })`. */
+export const backendNames = ['wasm', 'cpu', 'tensorflow', 'webgl', 'webgpu'] as const;
+
+/** One of {@link backendNames}. */
+export type BackendName = (typeof backendNames)[number];
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /** The backend to use; default `'wasm'` (in Node and browsers). */
+  readonly backend?: BackendName;
+  /**
+   * wasm only: threads of the multi-threaded SIMD binary. tfjs-backend-wasm only loads that binary where
+   * `SharedArrayBuffer` and Web Workers exist (cross-origin-isolated browsers); Node gets the
+   * single-threaded SIMD binary and this is ignored (see docs/benchmarks/bert.md).
+   */
+  readonly threads?: number;
+}
+
+/** What {@link selectBackend} set up. */
+export interface BackendReport {
+  readonly backend: BackendName;
+  /** wasm: whether the SIMD binary runs. */
+  readonly simd?: boolean;
+  /** wasm: whether the multi-threaded binary runs. */
+  readonly multiThreaded?: boolean;
+  /** `tensorflow`: the package that provided it. */
+  readonly package?: string;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+let wasmPathsSet = false;
+
+function configureWasmInNode(): void {
+  if (wasmPathsSet || !isNode) return;
+  // tfjs-backend-wasm fetches its .wasm binaries by URL; in Node point it at the files of the installed
+  // package (resolved from this module, so pnpm/npm layouts both work).
+  const require = createRequire(import.meta.url);
+  const binary = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
+  setWasmPaths(`${dirname(binary)}/`);
+  wasmPathsSet = true;
+}
+
+async function importOptional(specifier: string): Promise<boolean> {
+  try {
+    await import(/* @vite-ignore */ specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const tensorflowHelp =
+  "backend 'tensorflow': it needs @tensorflow/tfjs-node (CPU, libtensorflow) or @tensorflow/tfjs-node-gpu " +
+  '(CUDA 11.2 and cuDNN 8.1 on Linux x64), at the same version as @tensorflow/tfjs-core (4.22.0): ' +
+  '`npm install @tensorflow/tfjs-node@4.22.0`. Both download a native TensorFlow library when installed, ' +
+  'so they need internet access at install time; without it use the default wasm backend.';
+
+/**
+ * Picks, initialises and reports the TensorFlow.js backend every `@icd/bert` model then runs on.
+ *
+ * - `wasm` (default): XNNPACK SIMD kernels, the fastest CPU backend in Node without native code; its
+ *   `.wasm` files are located from the installed package.
+ * - `cpu`: plain JavaScript kernels; slow but always there.
+ * - `tensorflow`: native TensorFlow via `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`, optional
+ *   peer dependencies loaded only here; an `UnsupportedError` explains the install when absent.
+ * - `webgl` / `webgpu`: browser backends from `@tensorflow/tfjs-backend-webgl` / `-webgpu`.
+ *
+ * @example
+ * ```ts
+ * const report = await selectBackend({ backend: 'wasm' }); // { backend: 'wasm', simd: true, multiThreaded: false }
+ * ```
+ */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendReport> {
+  const backend = options.backend ?? 'wasm';
+  assertOneOf('selectBackend', 'backend', backend, backendNames);
+  switch (backend) {
+    case 'wasm': {
+      configureWasmInNode();
+      if (options.threads !== undefined) setThreadsCount(options.threads);
+      await setOrThrow('wasm', 'the wasm backend failed to initialise');
+      return {
+        backend,
+        simd: Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')),
+        multiThreaded: Boolean(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')),
+      };
+    }
+    case 'cpu':
+      await setOrThrow('cpu', 'the cpu backend failed to initialise');
+      return { backend };
+    case 'tensorflow': {
+      let source: string | undefined;
+      for (const specifier of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+        if (await importOptional(specifier)) {
+          source = specifier;
+          break;
+        }
+      }
+      if (source === undefined)
+        throw new UnsupportedError({
+          feature: 'backend:tensorflow',
+          message: `Cannot use ${tensorflowHelp}`,
+        });
+      if (tf.findBackendFactory('tensorflow') === null) {
+        throw new UnsupportedError({
+          feature: 'backend:tensorflow',
+          message: `${source} loaded but registered its backend in another copy of @tensorflow/tfjs-core; install the version matching @tensorflow/tfjs-core 4.22.0.`,
+        });
+      }
+      await setOrThrow('tensorflow', `${source} failed to initialise`);
+      return { backend, package: source };
+    }
+    case 'webgl':
+    case 'webgpu': {
+      const specifier = `@tensorflow/tfjs-backend-${backend}`;
+      if (!(await importOptional(specifier)) || tf.findBackendFactory(backend) === null) {
+        throw new UnsupportedError({
+          feature: `backend:${backend}`,
+          message: `backend '${backend}' needs ${specifier}@4.22.0 installed and a browser with ${backend === 'webgl' ? 'WebGL' : 'WebGPU'}.`,
+        });
+      }
+      await setOrThrow(
+        backend,
+        `the ${backend} backend failed to initialise (no ${backend === 'webgl' ? 'WebGL' : 'WebGPU'} here?)`,
+      );
+      return { backend };
+    }
+  }
+}
+
+async function setOrThrow(name: BackendName, message: string): Promise<void> {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (cause) {
+    throw new UnsupportedError({
+      feature: `backend:${name}`,
+      message: `${message}: ${String(cause)}`,
+      cause,
+    });
+  }
+  if (!ok) throw new UnsupportedError({ feature: `backend:${name}`, message });
+  await tf.ready();
+}
+
+/**
+ * Makes sure a backend is initialised before synchronous tfjs work: keeps one that is already active
+ * (chosen by the user or by {@link selectBackend}), otherwise selects the default (wasm).
+ *
+ * @example
+ * ```ts
+ * await ensureBackend(); // 'wasm' unless another backend was already set
+ * ```
+ */
+export async function ensureBackend(): Promise<string> {
+  const engine = tf.engine() as unknown as { backendName: string | null; backendInstance: unknown };
+  if (engine.backendInstance) return tf.getBackend();
+  return (await selectBackend()).backend;
+}

@@ -1,0 +1,126 @@
+import type { Encoding } from '@icd/core';
+import { MockEncoder, MockTokenizer } from '@icd/core/test';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend/select-backend.js';
+import { BertConfig } from '../config/bert-config.js';
+import { BertModel } from '../model/bert-model.js';
+import { encodeLongText, poolWindows, windowsOf } from './pool-windows.js';
+
+/** A window [CLS] ids [SEP] padded to `length`, as a tokenizer with overflow would return. */
+function window(ids: number[], length: number, overflowing: Encoding[] = []): Encoding {
+  const all = [2, ...ids, 3];
+  const pad = length - all.length;
+  return {
+    ids: [...all, ...Array(pad).fill(0)],
+    tokens: all.map(String).concat(Array(pad).fill('[PAD]')),
+    offsets: Array(length).fill([0, 0]),
+    attentionMask: [...all.map(() => 1), ...Array(pad).fill(0)],
+    typeIds: Array(length).fill(0),
+    specialTokensMask: [1, ...ids.map(() => 0), 1, ...Array(pad).fill(1)],
+    wordIds: Array(length).fill(null),
+    sequenceIds: Array(length).fill(null),
+    overflowing,
+  };
+}
+
+// Windows of a note with stride 1: [5 6 7] [7 8 9] [9 10] (the last one padded).
+const note = window([5, 6, 7], 5, [window([7, 8, 9], 5), window([9, 10], 5)]);
+const encoder = new MockEncoder({ hiddenSize: 6 });
+
+/** Hand reference: MockEncoder's vector of a token is `tokenVector(id)` at any position. */
+function reference(ids: number[], reduce: 'mean' | 'max'): number[] {
+  const vectors = ids.map((id) => Array.from(encoder.tokenVector(id)));
+  return vectors[0]!.map((_, d) =>
+    reduce === 'max'
+      ? Math.max(...vectors.map((v) => v[d]!))
+      : vectors.reduce((s, v) => s + v[d]!, 0) / vectors.length,
+  );
+}
+
+function expectClose(actual: Float32Array, expected: number[]): void {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((value, d) => {
+    expect(value).toBeCloseTo(expected[d] as number, 6);
+  });
+}
+
+describe('poolWindows', () => {
+  it('flattens overflowing windows in order', () => {
+    expect(windowsOf(note).map((w) => w.ids)).toEqual([
+      [2, 5, 6, 7, 3],
+      [2, 7, 8, 9, 3],
+      [2, 9, 10, 3, 0],
+    ]);
+  });
+
+  it('mean and max over non-special tokens of all windows, any batch size', async () => {
+    const tokens = [5, 6, 7, 7, 8, 9, 9, 10];
+    for (const batchSize of [1, 2, 8]) {
+      const mean = await poolWindows(encoder, note, { batchSize });
+      expect(mean.windows).toBe(3);
+      expect(mean.tokens).toBe(8);
+      expectClose(mean.vector, reference(tokens, 'mean'));
+    }
+    const max = await poolWindows(encoder, note, { pooling: 'max' });
+    expectClose(max.vector, reference(tokens, 'max'));
+    const withSpecials = await poolWindows(encoder, note, { excludeSpecialTokens: false });
+    expect(withSpecials.tokens).toBe(14);
+  });
+
+  it("first-token pooling averages the windows' [CLS] vectors; batches are padded and masked", async () => {
+    const calls = encoder.calls.length;
+    const first = await poolWindows(encoder, note, { pooling: 'first', batchSize: 2 });
+    expectClose(first.vector, reference([2, 2, 2], 'mean'));
+    expect(encoder.calls.length - calls).toBe(2);
+    expect(encoder.calls.at(-1)?.attentionMask).toEqual([[1, 1, 1, 1, 0]]);
+  });
+
+  it('pools a window of specials only instead of returning nothing', async () => {
+    const empty = await poolWindows(encoder, window([], 2));
+    expect(empty.tokens).toBe(2);
+    expectClose(empty.vector, reference([2, 3], 'mean'));
+  });
+
+  it('validates options', async () => {
+    await expect(poolWindows(encoder, note, { pooling: 'sum' as never })).rejects.toThrow(
+      /'pooling' passed to 'poolWindows' must be one of "mean", "max", "first"/,
+    );
+    await expect(poolWindows(encoder, note, { batchSize: 0 })).rejects.toThrow(/batchSize/);
+    await expect(poolWindows(encoder, {} as Encoding)).rejects.toThrow(/an Encoding/);
+  });
+
+  it('encodeLongText asks the tokenizer for overflowing windows', async () => {
+    const tokenizer = new MockTokenizer(['chest', 'pain']);
+    const pooled = await encodeLongText(encoder, tokenizer, 'chest pain', { maxLength: 8, stride: 2 });
+    expect(pooled.windows).toBe(1);
+    expectClose(pooled.vector, reference([5, 6], 'mean'));
+    await expect(encodeLongText(encoder, tokenizer, 'x', { maxLength: 8, stride: 6 })).rejects.toThrow(
+      /stride/,
+    );
+  });
+});
+
+describe('poolWindows with BertModel', () => {
+  it('first-token pooling of one window is the [CLS] vector of the forward pass', async () => {
+    await selectBackend({ backend: 'wasm' });
+    const model = new BertModel(
+      new BertConfig({
+        vocabSize: 20,
+        hiddenSize: 8,
+        numHiddenLayers: 1,
+        numAttentionHeads: 2,
+        intermediateSize: 8,
+        maxPositionEmbeddings: 8,
+      }),
+      { seed: 4 },
+    );
+    const single = window([5, 6, 7], 6);
+    const pooled = await poolWindows(model, single, { pooling: 'first' });
+    const { lastHiddenState } = await model.encode({
+      inputIds: [single.ids as number[]],
+      attentionMask: [single.attentionMask as number[]],
+    });
+    expectClose(pooled.vector, Array.from(lastHiddenState.data.subarray(0, 8)));
+    model.dispose();
+  });
+});

@@ -1,0 +1,91 @@
+import { assertInteger } from '@icd/core';
+
+/** Where progress goes: a writable with an optional TTY flag (`process.stderr` by default). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/** One training update's figures. */
+export interface ProgressUpdate {
+  readonly step: number;
+  readonly loss: number;
+  readonly learningRate: number;
+  /** Non-padding tokens processed since the run (or resume) started. */
+  readonly tokens: number;
+}
+
+/**
+ * Training progress on stderr: on a terminal, one line redrawn in place with a bar, loss, learning rate,
+ * tokens/s and ETA; elsewhere (CI logs, files), one plain line every `logEvery` steps and at the end, so
+ * logs stay readable. Timing starts at construction, so a resumed run measures its own speed.
+ *
+ * @example
+ * ```ts
+ * const progress = new ProgressReporter({ totalSteps: 1000, logEvery: 50 });
+ * progress.update({ step: 1, loss: 9.8, learningRate: 1e-6, tokens: 1024 });
+ * progress.finish();
+ * ```
+ */
+export class ProgressReporter {
+  readonly totalSteps: number;
+  readonly logEvery: number;
+  private readonly stream: ProgressStream;
+  private readonly startTime = performance.now();
+  private readonly firstStep: number;
+  private lastLine = '';
+
+  constructor({
+    totalSteps,
+    logEvery = 50,
+    stream = process.stderr,
+    startStep = 0,
+  }: { totalSteps: number; logEvery?: number; stream?: ProgressStream; startStep?: number }) {
+    assertInteger('ProgressReporter', 'totalSteps', totalSteps, { min: 1 });
+    assertInteger('ProgressReporter', 'logEvery', logEvery, { min: 1 });
+    this.totalSteps = totalSteps;
+    this.logEvery = logEvery;
+    this.stream = stream;
+    this.firstStep = startStep;
+  }
+
+  /** Formats and shows `update` (in place on a TTY, every `logEvery` steps otherwise). */
+  update(update: ProgressUpdate): void {
+    const seconds = (performance.now() - this.startTime) / 1000;
+    const done = update.step - this.firstStep;
+    const remaining = this.totalSteps - update.step;
+    const eta = done > 0 ? (seconds / done) * remaining : Number.NaN;
+    const fields = [
+      `step ${update.step}/${this.totalSteps}`,
+      `loss ${update.loss.toFixed(4)}`,
+      `lr ${update.learningRate.toExponential(2)}`,
+      `${Math.round(update.tokens / Math.max(seconds, 1e-9))} tok/s`,
+      `ETA ${formatDuration(eta)}`,
+    ].join(' | ');
+    if (this.stream.isTTY) {
+      const width = 24;
+      const filled = Math.round((update.step / this.totalSteps) * width);
+      this.lastLine = `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${fields}`;
+      this.stream.write(this.lastLine);
+    } else if (update.step % this.logEvery === 0 || update.step === this.totalSteps) {
+      this.stream.write(`${fields}\n`);
+    }
+  }
+
+  /** Ends the in-place line on a TTY. */
+  finish(): void {
+    if (this.stream.isTTY && this.lastLine !== '') this.stream.write('\n');
+  }
+}
+
+/** `93` → `1m33s`; `NaN` → `?`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = whole % 60;
+  if (hours > 0) return `${hours}h${String(minutes).padStart(2, '0')}m`;
+  if (minutes > 0) return `${minutes}m${String(rest).padStart(2, '0')}s`;
+  return `${rest}s`;
+}
