@@ -1,5 +1,5 @@
 import { assertOneOf } from '@icd/core';
-import { ScoreBuffers, splitColumn } from '../internal/binary-counts.js';
+import { ScoreBuffers, splitColumn, thresholdCounts } from '../internal/binary-counts.js';
 import { assertSameShape, type MatrixInput, toDenseMatrix, toIndicatorMatrix } from '../internal/inputs.js';
 
 /** Options of {@link tuneThreshold}. */
@@ -125,29 +125,15 @@ function bestThreshold(
   evaluate: (truePositives: number, predicted: number) => number,
   includeInfinity: boolean,
 ): { threshold: number; value: number } {
+  const counts = thresholdCounts({ positive, negative });
   let bestValue = includeInfinity ? evaluate(0, 0) : Number.NEGATIVE_INFINITY;
   let bestAt = Number.POSITIVE_INFINITY;
-  let positiveIndex = positive.length - 1;
-  let negativeIndex = negative.length - 1;
-  let truePositives = 0;
-  let predicted = 0;
-  while (positiveIndex >= 0 || negativeIndex >= 0) {
-    const topPositive = positiveIndex >= 0 ? (positive[positiveIndex] as number) : Number.NEGATIVE_INFINITY;
-    const topNegative = negativeIndex >= 0 ? (negative[negativeIndex] as number) : Number.NEGATIVE_INFINITY;
-    const threshold = Math.max(topPositive, topNegative);
-    while (positiveIndex >= 0 && positive[positiveIndex] === threshold) {
-      truePositives++;
-      predicted++;
-      positiveIndex--;
-    }
-    while (negativeIndex >= 0 && negative[negativeIndex] === threshold) {
-      predicted++;
-      negativeIndex--;
-    }
-    const value = evaluate(truePositives, predicted);
+  for (let i = 0; i < counts.thresholds.length; i++) {
+    const truePositives = counts.truePositives[i] as number;
+    const value = evaluate(truePositives, truePositives + (counts.falsePositives[i] as number));
     if (value > bestValue + tolerance) {
       bestValue = value;
-      bestAt = threshold;
+      bestAt = counts.thresholds[i] as number;
     }
   }
   return { threshold: bestAt, value: bestValue };
