@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from './wasm-backend-like.js';
 
 const kernelName = 'IcdBertLeadingSlice';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
 
 let registered = false;
 

@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from '../model/wasm-backend-like.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` these kernels use. */
-interface WasmBackendLike {
-  readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
-  disposeData(dataId: tf.DataId): boolean;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
-}
-
 /**
  * UnsortedSegmentSum in plain JavaScript for the wasm backend: out[s] = Σ_{i: segmentIds[i] = s} x[i].
  * tfjs-backend-wasm 4.22 has no such kernel, yet tfjs-core's own gradient of `tf.gather` (registered
