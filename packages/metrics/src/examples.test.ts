@@ -160,44 +160,17 @@ describe('TSDoc examples hold', () => {
     );
     expect([details.score, details.skippedLabels, details.undefinedLabels]).toEqual([1, [1], 'skip']);
     expect(averagePrecisionScore([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(0.8333333333333333, 15);
-    expect(
-      precisionAtK(
-        [
-          [1, 0, 1],
-          [0, 1, 0],
-        ],
-        [
-          [0.9, 0.8, 0.1],
-          [0.2, 0.7, 0.3],
-        ],
-        2,
-      ),
-    ).toBe(0.5);
-    expect(
-      recallAtK(
-        [
-          [1, 0, 1],
-          [0, 1, 0],
-        ],
-        [
-          [0.9, 0.8, 0.1],
-          [0.2, 0.7, 0.3],
-        ],
-        1,
-      ),
-    ).toBe(0.75);
-    expect(
-      rPrecision(
-        [
-          [1, 0, 1],
-          [0, 1, 0],
-        ],
-        [
-          [0.9, 0.8, 0.1],
-          [0.2, 0.7, 0.3],
-        ],
-      ),
-    ).toBe(0.75);
+    const atKGold = [
+      [1, 0, 1],
+      [0, 1, 0],
+    ];
+    const atKScores = [
+      [0.9, 0.8, 0.1],
+      [0.2, 0.7, 0.3],
+    ];
+    expect(precisionAtK(atKGold, atKScores, 2)).toBe(0.5);
+    expect(recallAtK(atKGold, atKScores, 1)).toBe(0.75);
+    expect(rPrecision(atKGold, atKScores)).toBe(0.75);
   });
 
   it('CodiEsp MAP, thresholds, rows', () => {
