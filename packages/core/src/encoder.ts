@@ -21,6 +21,13 @@ export interface EncoderOutputOptions {
 /**
  * The outputs of an encoder, as HuggingFace `BaseModelOutputWithPooling`. `TTensor` is the engine's
  * tensor type for in-graph use (a tfjs `Tensor`) or {@link TensorData} for engine-neutral results.
+ *
+ * @example
+ * ```ts
+ * const output = await encoder.encode({ inputIds: [[101, 7592, 102]] }, { outputHiddenStates: true });
+ * output.lastHiddenState.shape; // [1, 3, hiddenSize]
+ * output.hiddenStates?.length; // numHiddenLayers + 1
+ * ```
  */
 export interface EncoderOutput<TTensor = TensorData> {
   /** `[batch, sequence, hiddenSize]`. */

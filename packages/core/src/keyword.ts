@@ -1,6 +1,11 @@
 /**
  * A keyword or keyphrase found in a document, by embedding similarity (Key-BERT) or by direct match
  * against a code/diagnosis table.
+ *
+ * @example
+ * ```ts
+ * const keyword: Keyword = { text: 'atrial fibrillation', score: 0.71, source: 'embedding', spans: [[12, 31]] };
+ * ```
  */
 export interface Keyword {
   readonly text: string;

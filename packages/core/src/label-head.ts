@@ -5,6 +5,12 @@
  * `forward` maps `[batch, sequence, hidden]` states (and the `[batch, sequence]` attention mask, so
  * padding never receives attention) to `[batch, numLabels]` logits; multi-label heads train them with
  * sigmoid + binary cross-entropy, single-label heads with softmax + cross-entropy.
+ *
+ * @example
+ * ```ts
+ * const { logits } = head.forward(output.lastHiddenState, attentionMask, { training: true });
+ * // logits: [batch, head.labels.length]
+ * ```
  */
 export interface LabelHead<TTensor> {
   readonly labels: readonly string[];

@@ -4,6 +4,13 @@
  * included.
  *
  * Implementations may compute the array properties lazily from typed arrays; treat them as read-only.
+ *
+ * @example
+ * ```ts
+ * const encoding = tokenizer.encode('Chest pain');
+ * encoding.tokens; // ['[CLS]', 'chest', 'pain', '[SEP]']
+ * encoding.offsets; // [[0, 0], [0, 5], [6, 10], [0, 0]]
+ * ```
  */
 export interface Encoding {
   readonly ids: readonly number[];
@@ -65,6 +72,13 @@ export interface SpecialTokens {
  * What every consumer of a tokenizer needs: `@icd/bert` for long-note windows, `@icd/prompt` to place
  * the mask token, `@icd/keybert` to count a token budget. `@icd/tokenizer`'s `Tokenizer` implements it;
  * a user may wrap another tokenizer in it.
+ *
+ * @example
+ * ```ts
+ * function tokenBudget(tokenizer: TokenizerLike, text: string): number {
+ *   return tokenizer.encode(text, null, { addSpecialTokens: false }).ids.length;
+ * }
+ * ```
  */
 export interface TokenizerLike {
   readonly vocabSize: number;

@@ -4,7 +4,7 @@ import { DataFormatError } from './data-format-error.js';
 import { IcdError } from './icd-error.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { UnsupportedError } from './unsupported-error.js';
-import { assertFiniteNumber, assertInteger, assertOneOf } from './validate.js';
+import { assertFiniteNumber, assertInteger, assertOneOf, invalidArgument } from './validate.js';
 
 describe('error hierarchy', () => {
   it('marks every subclass as an IcdError and only as its own subclass', () => {
@@ -66,12 +66,40 @@ describe('assertions', () => {
     expect(() => assertOneOf('f', 'average', 'mean', ['micro', 'macro'] as const)).toThrow(
       'must be one of "micro", "macro", got "mean"',
     );
+    // Capture the error outside the catch, so the test fails if nothing is thrown.
+    let thrown: unknown;
     try {
       assertInteger('f', 'n', 'three');
     } catch (error) {
-      expect(InvalidArgumentError.isInstance(error) && error.argument).toBe('n');
-      expect(InvalidArgumentError.isInstance(error) && error.value).toBe('three');
+      thrown = error;
     }
+    expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+    expect(InvalidArgumentError.isInstance(thrown) && thrown.argument).toBe('n');
+    expect(InvalidArgumentError.isInstance(thrown) && thrown.value).toBe('three');
     expect(() => assertInteger('f', 'n', 3, { min: 1 })).not.toThrow();
+  });
+});
+
+describe('TSDoc examples hold', () => {
+  it('error classes and assertions', () => {
+    expect(
+      new DataFormatError({ file: 'trainD.tsv', line: 12, message: 'expected 2 fields, got 1' }).message,
+    ).toBe('trainD.tsv:12: expected 2 fields, got 1');
+    expect(
+      new CheckpointError({
+        file: 'model.safetensors',
+        tensor: 'bert.embeddings.word_embeddings.weight',
+        message: 'expected shape [30522, 768], got [28996, 768]',
+      }).message,
+    ).toBe('model.safetensors: expected shape [30522, 768], got [28996, 768]');
+    expect(() => invalidArgument('loadCodiesp', 'dir', 'an existing folder', '/no/such/dir')).toThrow(
+      `Argument 'dir' passed to 'loadCodiesp' must be an existing folder, got "/no/such/dir"`,
+    );
+    expect(() => assertFiniteNumber('fbetaScore', 'beta', Number.NaN)).toThrow(
+      "Argument 'beta' passed to 'fbetaScore' must be a finite number, got NaN",
+    );
+    expect(() => assertOneOf('f1Score', 'average', 'mean', ['micro', 'macro'] as const)).toThrow(
+      `Argument 'average' passed to 'f1Score' must be one of "micro", "macro", got "mean"`,
+    );
   });
 });

@@ -7,6 +7,14 @@ const symbol = Symbol.for(marker);
  * The request is well formed but this implementation, backend or environment cannot serve it (an
  * optional dependency that is not installed, a backend not available on this platform). The message
  * says what to install or change.
+ *
+ * @example
+ * ```ts
+ * throw new UnsupportedError({
+ *   feature: 'tensorflow-node',
+ *   message: "the 'tensorflow' backend needs @tensorflow/tfjs-node: npm i @tensorflow/tfjs-node",
+ * });
+ * ```
  */
 export class UnsupportedError extends IcdError {
   protected readonly [symbol] = true;

@@ -12,7 +12,16 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-/** Throws an {@link InvalidArgumentError} with the house message format. */
+/**
+ * Throws an {@link InvalidArgumentError} with the house message format:
+ * `Argument '<argument>' passed to '<fn>' must be <expected>, got <value>`.
+ *
+ * @example
+ * ```ts
+ * invalidArgument('loadCodiesp', 'dir', 'an existing folder', '/no/such/dir');
+ * // throws: Argument 'dir' passed to 'loadCodiesp' must be an existing folder, got "/no/such/dir"
+ * ```
+ */
 export function invalidArgument(fn: string, argument: string, expected: string, value: unknown): never {
   throw new InvalidArgumentError({
     argument,
@@ -21,7 +30,16 @@ export function invalidArgument(fn: string, argument: string, expected: string, 
   });
 }
 
-/** Asserts `value` is an integer within `[min, max]`. */
+/**
+ * Asserts `value` is an integer within `[min, max]` (both optional), else throws an
+ * {@link InvalidArgumentError}.
+ *
+ * @example
+ * ```ts
+ * assertInteger('precisionAtK', 'k', 0, { min: 1 });
+ * // throws: Argument 'k' passed to 'precisionAtK' must be an integer >= 1, got 0
+ * ```
+ */
 export function assertInteger(
   fn: string,
   argument: string,
@@ -41,7 +59,16 @@ export function assertInteger(
   }
 }
 
-/** Asserts `value` is a finite number within `[min, max]`. */
+/**
+ * Asserts `value` is a finite number (not NaN or ±Infinity) within `[min, max]` (both optional), else
+ * throws an {@link InvalidArgumentError}.
+ *
+ * @example
+ * ```ts
+ * assertFiniteNumber('fbetaScore', 'beta', Number.NaN);
+ * // throws: Argument 'beta' passed to 'fbetaScore' must be a finite number, got NaN
+ * ```
+ */
 export function assertFiniteNumber(
   fn: string,
   argument: string,
@@ -55,7 +82,16 @@ export function assertFiniteNumber(
   }
 }
 
-/** Asserts `value` is one of `allowed`. */
+/**
+ * Asserts `value` is one of `allowed` (compared with `includes`), else throws an
+ * {@link InvalidArgumentError} listing the choices.
+ *
+ * @example
+ * ```ts
+ * assertOneOf('f1Score', 'average', 'mean', ['micro', 'macro'] as const);
+ * // throws: Argument 'average' passed to 'f1Score' must be one of "micro", "macro", got "mean"
+ * ```
+ */
 export function assertOneOf<const T extends readonly unknown[]>(
   fn: string,
   argument: string,

@@ -49,6 +49,12 @@ describe('redactPhi', () => {
     expect(redactPhi(input)).toEqual({ text: input, spans: [] });
   });
 
+  it('holds the RedactedSpan TSDoc example', () => {
+    expect(redactPhi('Seen by Dr. Alice Chen.').spans).toEqual([
+      { start: 12, end: 22, type: 'NAME', original: 'Alice Chen', replacement: '[NAME]' },
+    ]);
+  });
+
   it('redacts only the requested types, with custom placeholders', () => {
     const input = 'Dr. Ann Lee, 03/04/2021';
     expect(redactPhi(input, { types: ['DATE'] }).text).toBe('Dr. Ann Lee, [DATE]');

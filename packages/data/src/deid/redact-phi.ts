@@ -20,7 +20,15 @@ export const PHI_TYPES: readonly PhiType[] = [
   'AGE',
 ];
 
-/** One replaced identifier: `[start, end)` of the INPUT text, its type and what it was replaced with. */
+/**
+ * One replaced identifier: `[start, end)` of the INPUT text, its type and what it was replaced with.
+ *
+ * @example
+ * ```ts
+ * redactPhi('Seen by Dr. Alice Chen.').spans;
+ * // [{ start: 12, end: 22, type: 'NAME', original: 'Alice Chen', replacement: '[NAME]' }]
+ * ```
+ */
 export interface RedactedSpan {
   readonly start: number;
   readonly end: number;

@@ -1,4 +1,12 @@
-/** One label of the MDR-BERT cardiovascular task and how its code reads in ICD-10-CM. */
+/**
+ * One label of the MDR-BERT cardiovascular task and how its code reads in ICD-10-CM.
+ *
+ * @example
+ * ```ts
+ * const label = MDR_BERT_CODES.find(({ abbreviation }) => abbreviation === 'HE')!;
+ * // { code: 'I10.1', name: 'Hypertensive emergency', icd10Cm: { title: null, billable: false, ... } }
+ * ```
+ */
 export interface MdrBertCode {
   /** The code as the study lists it (Zhuang et al. 2025, Table 1). */
   readonly code: string;

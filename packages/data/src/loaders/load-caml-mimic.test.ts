@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClinicalNote } from '@icd/core';
 import { DataFormatError, InvalidArgumentError } from '@icd/core';
@@ -35,6 +37,27 @@ describe('loadCamlMimic', () => {
     expect(DataFormatError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ file: join(dir, 'dev_50.csv'), line: 3 });
     expect((error as Error).message).toContain('"ABC"');
+  });
+
+  it.each([
+    ['SUBJECT_ID,HADM_ID,TEXT\n1,2,x\n', 1, 'expected the CAML header'],
+    ['SUBJECT_ID,HADM_ID,TEXT,LABELS,length\n1,2,x,401.9,1\n1,3,x,401.9\n', 3, 'expected 5 fields'],
+    ['SUBJECT_ID,HADM_ID,TEXT,LABELS,length\n1,2,x, y,401.9,1\n', 2, 'expected 5 fields'],
+    ['SUBJECT_ID,HADM_ID,TEXT,LABELS,length\n1,2,x,401.9,1\nA7,3,x,401.9,1\n', 3, 'must be integers'],
+  ])('reports a malformed row with file and line (%#)', async (text, line, message) => {
+    const tinyDir = mkdtempSync(join(tmpdir(), 'icd-caml-'));
+    const file = join(tinyDir, 'test_full.csv');
+    writeFileSync(file, text);
+    const error = await collect(loadCamlMimic(tinyDir, { split: 'test' })).catch((caught: unknown) => caught);
+    expect(DataFormatError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ file, line });
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('reports an empty file', async () => {
+    const tinyDir = mkdtempSync(join(tmpdir(), 'icd-caml-'));
+    writeFileSync(join(tinyDir, 'test_full.csv'), '');
+    await expect(collect(loadCamlMimic(tinyDir, { split: 'test' }))).rejects.toThrow('no header row');
   });
 
   it('reads TOP_50_CODES.csv in file order', async () => {

@@ -47,8 +47,10 @@ export async function* loadCamlMimic(
   assertOneOf('loadCamlMimic', 'labelSet', labelSet, ['full', '50'] as const);
   const file = join(dir, `${split}_${labelSet}.csv`);
   let columns: number[] | undefined;
+  let fieldCount = 0;
   for await (const { fields, line } of readCsvRecords(file)) {
     if (columns === undefined) {
+      fieldCount = fields.length;
       columns = HEADER.map((name) => fields.indexOf(name));
       if (columns.some((column) => column === -1)) {
         throw new DataFormatError({
@@ -59,11 +61,13 @@ export async function* loadCamlMimic(
       }
       continue;
     }
-    if (fields.length < HEADER.length) {
+    // Every row has the header's fields (pandas writes empty ones): a row with more or fewer is a
+    // broken quote or a truncated line, and reading on would shift TEXT into LABELS.
+    if (fields.length !== fieldCount) {
       throw new DataFormatError({
         file,
         line,
-        message: `expected at least ${HEADER.length} fields, got ${fields.length}`,
+        message: `expected ${fieldCount} fields as in the header, got ${fields.length}`,
       });
     }
     const [subjectId, hadmId, text, labels] = columns.map((column) => fields[column]!) as [

@@ -4,6 +4,12 @@ import { CodeMarks, CodeTable } from './code-table.js';
 /**
  * Codes per document: a `Map` or record from document id to codes (in rank order for predictions),
  * or `[documentId, code]` rows in file order (as read from a CodiEsp TSV file).
+ *
+ * @example
+ * ```ts
+ * const asRecord: DocumentCodes = { doc1: ['i48.0', 'i10'] };
+ * const asRows: DocumentCodes = [['doc1', 'i48.0'], ['doc1', 'i10']]; // the same codes, in rank order
+ * ```
  */
 export type DocumentCodes =
   | ReadonlyMap<string, readonly string[]>
@@ -17,6 +23,12 @@ export type DocumentCodes =
  *   no valid prediction is left out; a predicted document missing from the gold counts as 0. (Some later
  *   trectools revisions divide by the documents present in both run and gold; the script pins 0.0.42.)
  * - `'allGoldDocuments'`: the textbook mean over every gold document (no prediction: AP 0).
+ *
+ * @example
+ * ```ts
+ * // CodiEsp toy example: 0.444 with 'codiespOfficial' (2 documents ranked), 0.296 with 'allGoldDocuments' (3).
+ * meanAveragePrecision(gold, ranked, { averageOver: 'allGoldDocuments' });
+ * ```
  */
 export type MapAverageOver = 'codiespOfficial' | 'allGoldDocuments';
 

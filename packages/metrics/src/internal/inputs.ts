@@ -1,13 +1,29 @@
 import { invalidArgument } from '@icd/core';
 
-/** A row-major matrix given as flat data plus its shape (typed arrays welcome). */
+/**
+ * A row-major matrix given as flat data plus its shape (typed arrays welcome): entry `(i, j)` is
+ * `data[i * cols + j]`.
+ *
+ * @example
+ * ```ts
+ * const yTrue: MatrixData = { data: Uint8Array.of(1, 0, 1, 1), rows: 2, cols: 2 }; // [[1, 0], [1, 1]]
+ * ```
+ */
 export interface MatrixData {
   readonly data: ArrayLike<number>;
   readonly rows: number;
   readonly cols: number;
 }
 
-/** A matrix as nested rows (`number[][]`) or as flat row-major data with its shape. */
+/**
+ * A matrix as nested rows (`number[][]`) or as flat row-major data with its shape.
+ *
+ * @example
+ * ```ts
+ * const nested: MatrixInput = [[0.9, 0.1], [0.2, 0.7]];
+ * const flat: MatrixInput = { data: Float32Array.of(0.9, 0.1, 0.2, 0.7), rows: 2, cols: 2 }; // the same matrix
+ * ```
+ */
 export type MatrixInput = readonly (readonly number[])[] | MatrixData;
 
 /** A vector of class labels (numbers or strings), or of scores. */
