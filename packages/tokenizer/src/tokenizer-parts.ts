@@ -26,7 +26,16 @@ export interface TokenizerParts {
   readonly specialTokens?: Partial<SpecialTokens>;
 }
 
-/** The `tokenizer.json` document (the fields this package reads and writes). */
+/**
+ * The `tokenizer.json` document (the fields this package reads and writes).
+ *
+ * @example
+ * ```ts
+ * const json = JSON.parse(readFileSync('tokenizer.json', 'utf8')) as TokenizerJson;
+ * json.model.type; // 'WordPiece'
+ * Tokenizer.fromJSON(json);
+ * ```
+ */
 export interface TokenizerJson {
   readonly version?: string;
   readonly truncation?: unknown;

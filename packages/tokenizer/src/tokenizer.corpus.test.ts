@@ -156,6 +156,40 @@ describe.skipIf(!hasShared)(`parity with HF on CodiEsp (${sharedDir})`, () => {
     expect(ours.encode(english[0]!).tokens.some((token) => /[A-Z]/.test(token))).toBe(true);
   });
 
+  it('the cased vocabulary trained by OUR trainer (fixtures/trainer-cased-vocab.txt): identical on every English note', async () => {
+    const {
+      Tokenizer: Rust,
+      WordPiece,
+      bertNormalizer,
+      bertPreTokenizer,
+      templateProcessing,
+    } = await import('tokenizers');
+    const vocabText = readFileSync(new URL('../fixtures/trainer-cased-vocab.txt', import.meta.url), 'utf8');
+    const list = vocabText.split('\n').slice(0, -1);
+    const vocab: Record<string, number> = Object.fromEntries(list.map((token, id) => [token, id]));
+    // The reference is built by the binding from the same vocab.txt, as BertTokenizerFast(do_lower_case=False).
+    const reference = new Rust(WordPiece.init(vocab, { unkToken: '[UNK]' }));
+    reference.setNormalizer(bertNormalizer({ lowercase: false, stripAccents: false }));
+    reference.setPreTokenizer(bertPreTokenizer());
+    reference.setPostProcessor(
+      templateProcessing('[CLS] $A [SEP]', '[CLS] $A [SEP] $B:1 [SEP]:1', [
+        ['[CLS]', vocab['[CLS]']!],
+        ['[SEP]', vocab['[SEP]']!],
+      ]),
+    );
+    reference.addSpecialTokens(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']);
+    const ours = Tokenizer.fromVocab(vocabText, { lowercase: false });
+    expect(ours.vocabSize).toBe(list.length);
+    const references = await reference.encodeBatch(english);
+    const mismatches: string[] = [];
+    english.forEach((text, i) => {
+      const found = difference(text, ours.encode(text), references[i]!);
+      if (found !== null) mismatches.push(`note ${i}: ${found}`);
+    });
+    expect(mismatches).toEqual([]);
+    expect(ours.encode(english[0]!).tokens.some((token) => /[A-Z]/.test(token))).toBe(true);
+  });
+
   it('long notes as 512-token windows with stride 128, single and paired: identical to HF post_process', async () => {
     const long = english.filter((text) => text.length > 4000).slice(0, 60);
     expect(long.length).toBe(60);

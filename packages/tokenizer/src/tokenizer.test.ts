@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type TokenizerLike } from '@icd/core';
+import { DataFormatError, InvalidArgumentError, type TokenizerLike } from '@icd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript helper shared with the fixture generator
 import { referenceEncoding } from '../scripts/reference-encoding.mjs';
@@ -241,5 +241,10 @@ describe('Tokenizer', () => {
     expect(fromVocab.encode(text).ids.slice(0, 4)).toEqual(tokenizer.encode(text).ids.slice(0, 4));
     expect(() => Tokenizer.fromVocab('a\nb\n')).toThrow(/lacks the cls token/);
     expect(() => Tokenizer.fromVocab('')).toThrow(/empty/);
+    // A vocab.txt without [UNK]: fine until a word needs it, then a DataFormatError (HF: "Missing [UNK]").
+    const noUnk = Tokenizer.fromVocab('[PAD]\n[CLS]\n[SEP]\n[MASK]\nchest\n');
+    expect(noUnk.encode('Chest').tokens).toEqual(['[CLS]', 'chest', '[SEP]']);
+    expect(() => noUnk.encode('chest pain')).toThrow(DataFormatError);
+    expect(() => noUnk.encode('chest pain')).toThrow(/unknown token "\[UNK\]" is not in the vocabulary/);
   });
 });

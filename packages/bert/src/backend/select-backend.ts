@@ -5,13 +5,36 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
-/** The tfjs backends {@link selectBackend} knows, e.g. `selectBackend({ backend: backendNames[1] })`. */
+/**
+ * The tfjs backends {@link selectBackend} knows.
+ *
+ * @example
+ * ```ts
+ * await selectBackend({ backend: backendNames[1] }); // 'cpu'
+ * ```
+ */
 export const backendNames = ['wasm', 'cpu', 'tensorflow', 'webgl', 'webgpu'] as const;
 
-/** One of {@link backendNames}. */
+/**
+ * One of {@link backendNames}.
+ *
+ * @example
+ * ```ts
+ * const backend: BackendName = process.env.ICD_BACKEND === 'cpu' ? 'cpu' : 'wasm';
+ * await selectBackend({ backend });
+ * ```
+ */
 export type BackendName = (typeof backendNames)[number];
 
-/** Options of {@link selectBackend}. */
+/**
+ * Options of {@link selectBackend}.
+ *
+ * @example
+ * ```ts
+ * const options: SelectBackendOptions = { backend: 'wasm', threads: 1 };
+ * await selectBackend(options);
+ * ```
+ */
 export interface SelectBackendOptions {
   /** The backend to use; default `'wasm'` (in Node and browsers). */
   readonly backend?: BackendName;
@@ -23,7 +46,15 @@ export interface SelectBackendOptions {
   readonly threads?: number;
 }
 
-/** What {@link selectBackend} set up. */
+/**
+ * What {@link selectBackend} set up.
+ *
+ * @example
+ * ```ts
+ * const report: BackendReport = await selectBackend();
+ * console.log(report.backend, report.simd); // 'wasm' true
+ * ```
+ */
 export interface BackendReport {
   readonly backend: BackendName;
   /** wasm: whether the SIMD binary runs. */

@@ -145,4 +145,30 @@ describe('fromPretrained checkpoint variants', () => {
     disposeOutput(output);
     model.dispose();
   });
+
+  it('refuses a malformed index, a missing shard and shard paths outside the folder', async () => {
+    const directory = folderWith(null);
+    const index = join(directory, 'model.safetensors.index.json');
+    const withShard = (shard: unknown) =>
+      writeFileSync(
+        index,
+        JSON.stringify({ weight_map: { 'bert.embeddings.word_embeddings.weight': shard } }),
+      );
+    writeFileSync(index, '{ nope');
+    const malformed = await rejection(BertModel.fromPretrained(directory));
+    expect(malformed.file).toBe(index);
+    expect(malformed.message).toMatch(/is not a valid safetensors index/);
+    writeFileSync(index, JSON.stringify({ metadata: {} }));
+    expect((await rejection(BertModel.fromPretrained(directory))).message).toMatch(/no "weight_map" object/);
+    withShard('model-00001-of-00002.safetensors');
+    const missing = await rejection(BertModel.fromPretrained(directory));
+    expect(missing.file).toBe(join(directory, 'model-00001-of-00002.safetensors'));
+    expect(missing.message).toMatch(/is listed in .*model.safetensors.index.json but missing/);
+    for (const shard of ['../model.safetensors', 'sub/model.safetensors', 7, '']) {
+      withShard(shard);
+      expect((await rejection(BertModel.fromPretrained(directory))).message).toMatch(
+        /expected a file name in the same folder/,
+      );
+    }
+  });
 });

@@ -14,7 +14,15 @@ import type { SafetensorsFile } from '../safetensors/safetensors-file.js';
 import { canonicalName } from './canonical-name.js';
 import { readCheckpointFiles } from './read-checkpoint-files.js';
 
-/** Options of `fromPretrained`. */
+/**
+ * Options of `fromPretrained`.
+ *
+ * @example
+ * ```ts
+ * const options: PretrainedOptions = { allowMissingWeights: true, tokenizer: loadTokenizer('models/my-bert') };
+ * const mlm = await BertForMaskedLM.fromPretrained('models/my-bert', options);
+ * ```
+ */
 export interface PretrainedOptions {
   /** Keep the pooler; default: when the checkpoint has `pooler.dense.*`. */
   readonly addPoolingLayer?: boolean;

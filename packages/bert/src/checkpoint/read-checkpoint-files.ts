@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CheckpointError } from '@icd/core';
 import { SafetensorsFile } from '../safetensors/safetensors-file.js';
 
@@ -31,9 +31,17 @@ export async function readCheckpointFiles(directory: string): Promise<Safetensor
         cause,
       });
     }
-    const shards = [...new Set(Object.values(weightMap))];
+    const shards = [...new Set(Object.values(weightMap) as unknown[])];
     return Promise.all(
       shards.map(async (shard) => {
+        // HF writes shards beside the index: a bare file name. Anything else (a number, '../x', a
+        // sub-folder) is refused rather than read from outside the model folder.
+        if (typeof shard !== 'string' || shard === '' || shard !== basename(shard) || shard === '..') {
+          throw new CheckpointError({
+            file: index,
+            message: `lists shard ${JSON.stringify(shard)}; expected a file name in the same folder`,
+          });
+        }
         const path = join(directory, shard);
         if (!existsSync(path))
           throw new CheckpointError({ file: path, message: `is listed in ${index} but missing` });

@@ -8,7 +8,15 @@ import type { ParameterSpec } from '../model/parameter-specs.js';
 import { serializeSafetensors } from '../safetensors/write-safetensors.js';
 import { tokenizerFiles } from './tokenizer-files.js';
 
-/** Options of `model.save`. */
+/**
+ * Options of `model.save`.
+ *
+ * @example
+ * ```ts
+ * const options: SaveOptions = { tokenizer: loadTokenizer('models/my-bert') };
+ * await model.save('out/my-bert', options); // config.json, model.safetensors, vocab.txt, ...
+ * ```
+ */
 export interface SaveOptions {
   /** Tokenizer whose files to write next to the weights (default: the model's attached tokenizer). */
   readonly tokenizer?: TokenizerLike;

@@ -1,6 +1,14 @@
 import { assertFiniteNumber, assertInteger, assertOneOf, invalidArgument } from '@icd/core';
 
-/** Activation functions a BERT feed-forward block and MLM transform may use (HF `ACT2FN` names), e.g. `new BertConfig({ hiddenAct: 'gelu_new' })`. */
+/**
+ * Activation functions a BERT feed-forward block and MLM transform may use (HF `ACT2FN` names).
+ *
+ * @example
+ * ```ts
+ * bertActivations.includes('gelu_new'); // true
+ * new BertConfig({ hiddenAct: 'gelu_new' });
+ * ```
+ */
 export const bertActivations = [
   'gelu',
   'gelu_new',
@@ -13,10 +21,26 @@ export const bertActivations = [
   'tanh',
 ] as const;
 
-/** One of {@link bertActivations}. */
+/**
+ * One of {@link bertActivations}.
+ *
+ * @example
+ * ```ts
+ * const activation: BertActivation = 'gelu_new';
+ * new BertConfig({ hiddenAct: activation });
+ * ```
+ */
 export type BertActivation = (typeof bertActivations)[number];
 
-/** The fields of a {@link BertConfig}, in camelCase; every one is optional with HF's default. */
+/**
+ * The fields of a {@link BertConfig}, in camelCase; every one is optional with HF's default.
+ *
+ * @example
+ * ```ts
+ * const mini: BertConfigOptions = { hiddenSize: 256, numHiddenLayers: 4, numAttentionHeads: 4, intermediateSize: 1024 };
+ * const config = new BertConfig(mini);
+ * ```
+ */
 export interface BertConfigOptions {
   /** Number of token ids (default 30522). */
   readonly vocabSize?: number;

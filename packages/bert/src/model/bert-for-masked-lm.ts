@@ -9,6 +9,7 @@ import type {
   TensorData,
   TokenizerLike,
 } from '@icd/core';
+import { invalidArgument } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../backend/select-backend.js';
 import { loadPretrainedParts, type PretrainedOptions } from '../checkpoint/load-pretrained.js';
@@ -22,7 +23,15 @@ import { layerNorm } from './layer-norm.js';
 import { linear } from './linear.js';
 import { maskedLMHeadParameterSpecs } from './parameter-specs.js';
 
-/** Options of {@link BertForMaskedLM}'s constructor. */
+/**
+ * Options of {@link BertForMaskedLM}'s constructor.
+ *
+ * @example
+ * ```ts
+ * const options: BertForMaskedLMOptions = { seed: 1, addPoolingLayer: false };
+ * const mlm = new BertForMaskedLM(new BertConfig({ vocabSize: 8000 }), options);
+ * ```
+ */
 export interface BertForMaskedLMOptions {
   /** Give the encoder a pooler (default false, as HF `BertForMaskedLM`). */
   readonly addPoolingLayer?: boolean;
@@ -33,7 +42,16 @@ export interface BertForMaskedLMOptions {
   readonly tokenizer?: TokenizerLike;
 }
 
-/** Forward output of the masked LM: logits plus the encoder outputs asked for. */
+/**
+ * Forward output of the masked LM: logits plus the encoder outputs asked for.
+ *
+ * @example
+ * ```ts
+ * const output: BertMaskedLMOutput = mlm.forward({ inputIds: [[101, 103, 102]] });
+ * output.logits.shape; // [1, 3, vocabSize]
+ * disposeOutput(output);
+ * ```
+ */
 export type BertMaskedLMOutput = MaskedLMOutput<tf.Tensor> & EncoderOutput<tf.Tensor>;
 
 /**
@@ -186,9 +204,16 @@ export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Ten
     input: EncoderInput | EncoderTensorInput<tf.Tensor>,
     options: BertForwardOptions = {},
   ): BertMaskedLMOutput {
+    if (this.bert.isDisposed)
+      invalidArgument('BertForMaskedLM.forward', 'this', 'a model that has not been disposed', 'disposed');
     const encoded = this.bert.runEncoder('BertForMaskedLM.forward', input, options, this.bert.hasPooler);
-    const logits = this.applyHead(encoded.lastHiddenState);
-    return { logits, ...encoded };
+    try {
+      return { logits: this.applyHead(encoded.lastHiddenState), ...encoded };
+    } catch (error) {
+      // The head failed (e.g. disposed weights): the encoder tensors would otherwise be orphaned.
+      disposeOutput(encoded);
+      throw error;
+    }
   }
 
   /** Encoder outputs only (no vocabulary projection) as {@link TensorData}. */

@@ -150,6 +150,18 @@ describe('BertModel / BertForMaskedLM', () => {
     expect(() => model.forward({ inputIds: { data: new Int32Array(3), shape: [2, 2] } })).toThrow(
       '4 values for shape [2, 2]',
     );
+    // TensorData values that an int32 cast would silently change (2.5 → 2, NaN → 0) are refused
+    // (plain JavaScript callers can pass any array).
+    const floats = new Float32Array([1, 2.5]) as unknown as Int32Array;
+    expect(() => model.forward({ inputIds: { data: floats, shape: [1, 2] } })).toThrow(
+      "Argument 'inputIds.data[1]' passed to 'BertModel.forward' must be an int32 integer, got 2.5",
+    );
+    expect(() =>
+      model.forward({
+        inputIds: [[1, 2]],
+        attentionMask: { data: [1, Number.NaN] as unknown as Int32Array, shape: [1, 2] },
+      }),
+    ).toThrow("Argument 'attentionMask.data[1]' passed to 'BertModel.forward' must be an int32 integer");
     const ids = tf.tensor1d([1, 2], 'int32');
     expect(() => model.forward({ inputIds: ids })).toThrow('a rank-2 [batch, sequence] tensor');
     ids.dispose();
@@ -157,6 +169,13 @@ describe('BertModel / BertForMaskedLM', () => {
     disposed.dispose();
     disposed.dispose();
     expect(() => disposed.forward(batch)).toThrow('a model that has not been disposed');
+    const disposedMaskedLM = new BertForMaskedLM(config);
+    disposedMaskedLM.dispose();
+    const before = tf.memory().numTensors;
+    expect(() => disposedMaskedLM.forward(batch)).toThrow(
+      "Argument 'this' passed to 'BertForMaskedLM.forward' must be a model that has not been disposed",
+    );
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('MLM applyHead on a subset of positions equals the full logits there', () => {

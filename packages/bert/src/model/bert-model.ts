@@ -22,7 +22,16 @@ import { encoderParameterSpecs, type ParameterSpec } from './parameter-specs.js'
 import { registerGradients } from './register-gradients.js';
 import { toInputTensors } from './to-input-tensors.js';
 
-/** Options of a forward pass: what to return, and whether dropout is on. */
+/**
+ * Options of a forward pass: what to return, and whether dropout is on.
+ *
+ * @example
+ * ```ts
+ * const options: BertForwardOptions = { outputHiddenStates: true, outputAttentions: true, training: false };
+ * const output = model.forward({ inputIds: [[101, 7592, 102]] }, options);
+ * disposeOutput(output);
+ * ```
+ */
 export interface BertForwardOptions extends EncoderOutputOptions {
   /** Turn dropout on (default false). */
   readonly training?: boolean;
@@ -30,7 +39,15 @@ export interface BertForwardOptions extends EncoderOutputOptions {
   readonly dropoutSeed?: number;
 }
 
-/** Options of {@link BertModel}'s constructor. */
+/**
+ * Options of {@link BertModel}'s constructor.
+ *
+ * @example
+ * ```ts
+ * const options: BertModelOptions = { seed: 42, addPoolingLayer: true };
+ * const model = new BertModel(new BertConfig({ numHiddenLayers: 4, hiddenSize: 256, numAttentionHeads: 4 }), options);
+ * ```
+ */
 export interface BertModelOptions {
   /** Include the pooler (`pooler.dense`, tanh over `[CLS]`), as HF `add_pooling_layer` (default true). */
   readonly addPoolingLayer?: boolean;

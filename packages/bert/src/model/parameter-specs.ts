@@ -3,10 +3,24 @@ import type { BertConfig } from '../config/bert-config.js';
 /**
  * How a parameter is initialised and stored: `linear` weights are kept `[in, out]` here and `[out, in]`
  * in PyTorch files (transposed on load and save); the others have the same layout in both.
+ *
+ * @example
+ * ```ts
+ * const kinds: ParameterKind[] = encoderParameterSpecs(new BertConfig(), true).map((spec) => spec.kind);
+ * kinds[0]; // 'embedding'
+ * ```
  */
 export type ParameterKind = 'linear' | 'embedding' | 'normWeight' | 'normBias' | 'bias';
 
-/** One parameter of a BERT model under its HuggingFace name. */
+/**
+ * One parameter of a BERT model under its HuggingFace name.
+ *
+ * @example
+ * ```ts
+ * const [words]: ParameterSpec[] = encoderParameterSpecs(new BertConfig(), true);
+ * words; // { name: 'embeddings.word_embeddings.weight', fileShape: [30522, 768], kind: 'embedding' }
+ * ```
+ */
 export interface ParameterSpec {
   /** HuggingFace name, e.g. `encoder.layer.0.attention.self.query.weight`. */
   readonly name: string;

@@ -50,7 +50,15 @@ function toMatrix(
       matrix.data.length,
     );
   }
-  return { data: Int32Array.from(matrix.data), shape: [rows, width] };
+  const data = Int32Array.from(matrix.data);
+  // Int32Array.from truncates 2.5 to 2 and turns NaN into 0: refuse what does not survive the cast.
+  if (!(matrix.data instanceof Int32Array)) {
+    for (let index = 0; index < data.length; index++) {
+      if (data[index] !== matrix.data[index])
+        invalidArgument(fn, `${argument}.data[${index}]`, 'an int32 integer', matrix.data[index]);
+    }
+  }
+  return { data, shape: [rows, width] };
 }
 
 function checkRange(fn: string, argument: string, data: Int32Array, limit: number): void {

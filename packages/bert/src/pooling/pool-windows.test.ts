@@ -1,5 +1,6 @@
 import type { Encoding } from '@icd/core';
 import { MockEncoder, MockTokenizer } from '@icd/core/test';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
 import { BertConfig } from '../config/bert-config.js';
@@ -121,6 +122,34 @@ describe('poolWindows with BertModel', () => {
       attentionMask: [single.attentionMask as number[]],
     });
     expectClose(pooled.vector, Array.from(lastHiddenState.data.subarray(0, 8)));
+    model.dispose();
+  });
+
+  it('poolWindows and encodeLongText leave no tensor behind (tf.memory)', async () => {
+    await selectBackend({ backend: 'wasm' });
+    const model = new BertModel(
+      new BertConfig({
+        vocabSize: 20,
+        hiddenSize: 8,
+        numHiddenLayers: 1,
+        numAttentionHeads: 2,
+        intermediateSize: 8,
+        maxPositionEmbeddings: 8,
+      }),
+      { seed: 4 },
+    );
+    const tokenizer = new MockTokenizer(['chest', 'pain', 'fever', 'cough']);
+    const before = tf.memory().numTensors;
+    for (const pooling of ['mean', 'max', 'first'] as const) {
+      await poolWindows(model, note, { pooling, batchSize: 2 });
+      await encodeLongText(model, tokenizer, 'chest pain fever cough chest pain', {
+        pooling,
+        maxLength: 6,
+        stride: 1,
+      });
+    }
+    await expect(poolWindows(model, window([5, 25], 4))).rejects.toThrow(/ids in \[0, 19\]/);
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });

@@ -1,13 +1,36 @@
 import type { Encoder, Encoding, TokenizerLike } from '@icd/core';
 import { assertInteger, assertOneOf, invalidArgument } from '@icd/core';
 
-/** How token vectors of all windows become one document vector (`poolWindows(encoder, encoding, { pooling: 'max' })`). */
+/**
+ * How token vectors of all windows become one document vector.
+ *
+ * @example
+ * ```ts
+ * await poolWindows(encoder, encoding, { pooling: windowPoolings[1] }); // 'max'
+ * ```
+ */
 export const windowPoolings = ['mean', 'max', 'first'] as const;
 
-/** One of {@link windowPoolings}. */
+/**
+ * One of {@link windowPoolings}.
+ *
+ * @example
+ * ```ts
+ * const pooling: WindowPooling = 'first';
+ * await encodeLongText(model, tokenizer, note, { pooling });
+ * ```
+ */
 export type WindowPooling = (typeof windowPoolings)[number];
 
-/** Options of {@link poolWindows} and {@link encodeLongText}. */
+/**
+ * Options of {@link poolWindows} and {@link encodeLongText}.
+ *
+ * @example
+ * ```ts
+ * const options: PoolWindowsOptions = { pooling: 'max', batchSize: 4, excludeSpecialTokens: true };
+ * await poolWindows(model, encoding, options);
+ * ```
+ */
 export interface PoolWindowsOptions {
   /**
    * `mean` (default): average of the token vectors of every window; `max`: elementwise maximum over
@@ -22,7 +45,16 @@ export interface PoolWindowsOptions {
   readonly padTokenId?: number;
 }
 
-/** A pooled document vector. */
+/**
+ * A pooled document vector.
+ *
+ * @example
+ * ```ts
+ * const document: PooledDocument = await encodeLongText(model, tokenizer, note);
+ * document.vector.length; // hiddenSize
+ * document.windows; // how many 512-token windows the note took
+ * ```
+ */
 export interface PooledDocument {
   /** `[hiddenSize]`. */
   readonly vector: Float32Array;

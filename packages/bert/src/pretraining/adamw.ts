@@ -1,7 +1,15 @@
 import { assertFiniteNumber, assertInteger, CheckpointError, invalidArgument } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Options of {@link AdamW}; defaults are PyTorch's except `weightDecay` (BERT's 0.01). */
+/**
+ * Options of {@link AdamW}; defaults are PyTorch's except `weightDecay` (BERT's 0.01).
+ *
+ * @example
+ * ```ts
+ * const options: AdamWOptions = { weightDecay: 0.01, beta2: 0.98, epsilon: 1e-6 };
+ * const optimizer = new AdamW(model.weights, options);
+ * ```
+ */
 export interface AdamWOptions {
   /** β₁, decay of the first-moment estimate. Default 0.9. */
   readonly beta1?: number;
@@ -29,7 +37,16 @@ export function isNoDecayParameter(name: string): boolean {
   return /(^|\.)bias$|layernorm|layer_norm|\.gamma$|\.beta$/i.test(name);
 }
 
-/** Moment estimates of {@link AdamW}, by parameter name, for checkpoints. */
+/**
+ * Moment estimates of {@link AdamW}, by parameter name, for checkpoints.
+ *
+ * @example
+ * ```ts
+ * const state: AdamWState = optimizer.getState();
+ * state.step; // updates so far
+ * other.setState(state);
+ * ```
+ */
 export interface AdamWState {
   /** Number of updates applied so far. */
   readonly step: number;
@@ -42,13 +59,13 @@ export interface AdamWState {
  * θ ← θ(1 − ηλ); m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
  * θ ← θ − (η / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
  * Parameters are addressed by their HuggingFace names so weight-decay exemptions and checkpoints are
- * independent of tfjs' (globally unique) variable names. The learning rate is passed to each `step`, so
+ * independent of tfjs' (globally unique) variable names. The learning rate is passed to each `applyGradients`, so
  * any schedule can drive it.
  *
  * @example
  * ```ts
- * const optimizer = new AdamW(model.parameters, { weightDecay: 0.01 });
- * optimizer.step(gradients, 5e-5); // gradients: Map<hfName, tf.Tensor>
+ * const optimizer = new AdamW(model.weights, { weightDecay: 0.01 });
+ * optimizer.applyGradients(gradients, 5e-5); // gradients: Map<hfName, tf.Tensor>
  * ```
  */
 export class AdamW {

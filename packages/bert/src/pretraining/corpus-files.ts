@@ -2,7 +2,15 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assertFiniteNumber, assertInteger, DataFormatError, invalidArgument } from '@icd/core';
 
-/** Options of {@link listCorpusFiles}. */
+/**
+ * Options of {@link listCorpusFiles}.
+ *
+ * @example
+ * ```ts
+ * const options: ListCorpusFilesOptions = { extensions: ['.txt'] };
+ * const files = await listCorpusFiles(['corpus/'], options);
+ * ```
+ */
 export interface ListCorpusFilesOptions {
   /** File name endings to keep when walking a directory (files named directly are always kept). Default `['.txt']`. */
   readonly extensions?: readonly string[];
@@ -54,7 +62,15 @@ export async function listCorpusFiles(
   return [...new Set(files)].sort();
 }
 
-/** Options of {@link splitCorpusFiles}. */
+/**
+ * Options of {@link splitCorpusFiles}.
+ *
+ * @example
+ * ```ts
+ * const options: SplitCorpusFilesOptions = { heldOutFraction: 0.05, seed: 1 };
+ * const { train, heldOut } = splitCorpusFiles(files, options);
+ * ```
+ */
 export interface SplitCorpusFilesOptions {
   /** Share of files held out for evaluation, in (0, 1). */
   readonly heldOutFraction: number;

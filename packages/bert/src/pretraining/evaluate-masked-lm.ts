@@ -6,7 +6,15 @@ import { countCorrect, labelledPositions, maskedLMLoss } from './masked-lm-loss.
 import type { PretrainableMaskedLM } from './pretrainable-masked-lm.js';
 import type { TokenSequence } from './token-sequence.js';
 
-/** Options of {@link evaluateMaskedLM}. */
+/**
+ * Options of {@link evaluateMaskedLM}.
+ *
+ * @example
+ * ```ts
+ * const options: EvaluateMaskedLMOptions = { maskTokenId: 103, padTokenId: 0, seed: 7, batchSize: 16, maxBatches: 50 };
+ * await evaluateMaskedLM(pretrainable, heldOutSequences, options);
+ * ```
+ */
 export interface EvaluateMaskedLMOptions extends Omit<MaskedLMCollatorOptions, 'vocabSize'> {
   /** Sequences per forward pass. Default 8. */
   readonly batchSize?: number;
@@ -14,7 +22,15 @@ export interface EvaluateMaskedLMOptions extends Omit<MaskedLMCollatorOptions, '
   readonly maxBatches?: number;
 }
 
-/** Held-out masked-LM figures. */
+/**
+ * Held-out masked-LM figures.
+ *
+ * @example
+ * ```ts
+ * const result: MaskedLMEvaluation = await evaluateMaskedLM(pretrainable, heldOutSequences, { maskTokenId: 103, padTokenId: 0 });
+ * console.log(result.loss, result.accuracy, result.maskedTokens);
+ * ```
+ */
 export interface MaskedLMEvaluation {
   /** Mean cross-entropy per masked token (nats); perplexity is `Math.exp(loss)`. */
   readonly loss: number;

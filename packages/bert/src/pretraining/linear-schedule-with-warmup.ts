@@ -1,6 +1,15 @@
 import { assertInteger, invalidArgument } from '@icd/core';
 
-/** A learning-rate multiplier as a function of the 0-based optimizer step. */
+/**
+ * A learning-rate multiplier as a function of the 0-based optimizer step.
+ *
+ * @example
+ * ```ts
+ * const constant: LearningRateSchedule = () => 1;
+ * const schedule: LearningRateSchedule = linearScheduleWithWarmup({ warmupSteps: 100, totalSteps: 1000 });
+ * schedule(50); // 0.5
+ * ```
+ */
 export type LearningRateSchedule = (step: number) => number;
 
 /**

@@ -2,7 +2,15 @@ import { assertFiniteNumber, assertInteger, invalidArgument } from '@icd/core';
 import { RandomGenerator, type RandomGeneratorState } from './random-generator.js';
 import { ignoreLabel, type MaskedLMBatch, type TokenSequence } from './token-sequence.js';
 
-/** Options of {@link MaskedLMCollator}. */
+/**
+ * Options of {@link MaskedLMCollator}.
+ *
+ * @example
+ * ```ts
+ * const options: MaskedLMCollatorOptions = { maskTokenId: 103, padTokenId: 0, vocabSize: 30522, wholeWordMask: true, seed: 1 };
+ * const collator = new MaskedLMCollator(options);
+ * ```
+ */
 export interface MaskedLMCollatorOptions {
   /** Id of `[MASK]`. */
   readonly maskTokenId: number;

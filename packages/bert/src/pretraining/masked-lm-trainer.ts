@@ -20,10 +20,26 @@ import {
   resolveTrainerOptions,
 } from './trainer-options.js';
 
-/** The training data: a fresh stream of sequences for each epoch (0-based), e.g. files shuffled by epoch. */
+/**
+ * The training data: a fresh stream of sequences for each epoch (0-based), e.g. files shuffled by epoch.
+ *
+ * @example
+ * ```ts
+ * const source: EpochSource = (epoch) => packSequences(readCorpusDocuments(shuffled(files, epoch)), tokenizer, { maxLength: 128 });
+ * new MaskedLMTrainer(pretrainable, source, options);
+ * ```
+ */
 export type EpochSource = (epoch: number) => AsyncIterable<TokenSequence> | Iterable<TokenSequence>;
 
-/** What {@link MaskedLMTrainer.train} returns. */
+/**
+ * What {@link MaskedLMTrainer.train} returns.
+ *
+ * @example
+ * ```ts
+ * const result: TrainResult = await trainer.train();
+ * console.log(result.step, result.meanLoss, result.tokensPerSecond);
+ * ```
+ */
 export interface TrainResult {
   /** Optimizer updates done in total (including before a resume). */
   readonly step: number;

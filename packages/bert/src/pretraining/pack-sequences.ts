@@ -2,7 +2,15 @@ import { assertInteger, assertOneOf, invalidArgument, type TokenizerLike } from 
 import type { CorpusDocument } from './read-corpus-documents.js';
 import type { TokenSequence } from './token-sequence.js';
 
-/** Options of {@link packSequences}. */
+/**
+ * Options of {@link packSequences}.
+ *
+ * @example
+ * ```ts
+ * const options: PackSequencesOptions = { maxLength: 512, mode: 'document', stride: 128 };
+ * const sequences = packSequences(readCorpusDocuments(files), tokenizer, options);
+ * ```
+ */
 export interface PackSequencesOptions {
   /** Length of a sequence, `[CLS]` and `[SEP]` included (e.g. 128 or 512). */
   readonly maxLength: number;

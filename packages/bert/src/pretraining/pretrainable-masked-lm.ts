@@ -1,12 +1,31 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-/** The batch tensors a masked-LM step feeds the model, `[batch, sequence]` int32. */
+/**
+ * The batch tensors a masked-LM step feeds the model, `[batch, sequence]` int32.
+ *
+ * @example
+ * ```ts
+ * const inputs: MaskedLMInputTensors = {
+ *   inputIds: tf.tensor2d(batch.inputIds, [batch.batchSize, batch.sequenceLength], 'int32'),
+ *   attentionMask: tf.tensor2d(batch.attentionMask, [batch.batchSize, batch.sequenceLength], 'int32'),
+ * };
+ * const logits = pretrainable.logitsAt(inputs, positions, { training: true });
+ * ```
+ */
 export interface MaskedLMInputTensors {
   readonly inputIds: tf.Tensor2D;
   readonly attentionMask: tf.Tensor2D;
 }
 
-/** Options of one forward pass during pretraining. */
+/**
+ * Options of one forward pass during pretraining.
+ *
+ * @example
+ * ```ts
+ * const options: MaskedLMPassOptions = { training: true, dropoutSeed: step };
+ * pretrainable.logitsAt(inputs, positions, options);
+ * ```
+ */
 export interface MaskedLMPassOptions {
   /** Dropout on (training) or off (evaluation). */
   readonly training: boolean;

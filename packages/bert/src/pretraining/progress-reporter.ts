@@ -1,12 +1,29 @@
 import { assertInteger } from '@icd/core';
 
-/** Where progress goes: a writable with an optional TTY flag (`process.stderr` by default). */
+/**
+ * Where progress goes: a writable with an optional TTY flag (`process.stderr` by default).
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const stream: ProgressStream = { write: (text) => lines.push(text), isTTY: false };
+ * new ProgressReporter({ totalSteps: 100, stream });
+ * ```
+ */
 export interface ProgressStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
 }
 
-/** One training update's figures. */
+/**
+ * One training update's figures.
+ *
+ * @example
+ * ```ts
+ * const update: ProgressUpdate = { step: 10, loss: 7.2, learningRate: 1e-5, tokens: 10240 };
+ * progress.update(update);
+ * ```
+ */
 export interface ProgressUpdate {
   readonly step: number;
   readonly loss: number;

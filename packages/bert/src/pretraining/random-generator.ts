@@ -1,6 +1,14 @@
 import { assertInteger, invalidArgument } from '@icd/core';
 
-/** The serialisable state of a {@link RandomGenerator}: four unsigned 32-bit words. */
+/**
+ * The serialisable state of a {@link RandomGenerator}: four unsigned 32-bit words.
+ *
+ * @example
+ * ```ts
+ * const state: RandomGeneratorState = new RandomGenerator(42).getState();
+ * new RandomGenerator(0).setState(state); // continues where the first one was
+ * ```
+ */
 export type RandomGeneratorState = readonly [number, number, number, number];
 
 /**

@@ -2,10 +2,27 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { assertOneOf, DataFormatError, invalidArgument } from '@icd/core';
 
-/** How a corpus file is cut into documents. */
+/**
+ * How a corpus file is cut into documents.
+ *
+ * @example
+ * ```ts
+ * const documentMode: DocumentMode = 'blank-line';
+ * readCorpusDocuments(files, { documentMode });
+ * ```
+ */
 export type DocumentMode = 'file' | 'line' | 'blank-line';
 
-/** One document of a corpus and where it came from. */
+/**
+ * One document of a corpus and where it came from.
+ *
+ * @example
+ * ```ts
+ * for await (const document of readCorpusDocuments(files)) {
+ *   const { file, line, text }: CorpusDocument = document;
+ * }
+ * ```
+ */
 export interface CorpusDocument {
   readonly file: string;
   /** 1-based line where the document starts. */
@@ -13,7 +30,15 @@ export interface CorpusDocument {
   readonly text: string;
 }
 
-/** Options of {@link readCorpusDocuments}. */
+/**
+ * Options of {@link readCorpusDocuments}.
+ *
+ * @example
+ * ```ts
+ * const options: ReadCorpusDocumentsOptions = { documentMode: 'line' };
+ * for await (const document of readCorpusDocuments(files, options)) console.log(document.line);
+ * ```
+ */
 export interface ReadCorpusDocumentsOptions {
   /**
    * `'file'`: each file is one document (a clinical note per file, as CodiEsp); `'line'`: each non-empty

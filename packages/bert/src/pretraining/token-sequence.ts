@@ -3,6 +3,15 @@
  * are special (never masked), and which word each token belongs to (for whole-word masking).
  *
  * Typed arrays, not `number[]`: a corpus yields millions of these.
+ *
+ * @example
+ * ```ts
+ * const sequence: TokenSequence = {
+ *   inputIds: Int32Array.of(101, 7592, 2088, 102),
+ *   specialTokensMask: Uint8Array.of(1, 0, 0, 1),
+ * };
+ * collator.collate([sequence]);
+ * ```
  */
 export interface TokenSequence {
   /** Token ids, specials included, unpadded. */
@@ -19,6 +28,12 @@ export interface TokenSequence {
 /**
  * A padded, masked batch ready for a masked-LM step, row-major `[batchSize, sequenceLength]`.
  * `labels` holds the original id at chosen positions and -100 elsewhere (PyTorch's `ignore_index`).
+ *
+ * @example
+ * ```ts
+ * const batch: MaskedLMBatch = collator.collate(sequences);
+ * batch.labels.filter((label) => label !== ignoreLabel).length; // masked tokens
+ * ```
  */
 export interface MaskedLMBatch {
   readonly batchSize: number;
@@ -28,5 +43,12 @@ export interface MaskedLMBatch {
   readonly labels: Int32Array;
 }
 
-/** The label of positions that carry no loss, as HuggingFace and PyTorch's `ignore_index`. */
+/**
+ * The label of positions that carry no loss, as HuggingFace and PyTorch's `ignore_index`.
+ *
+ * @example
+ * ```ts
+ * const labels = Int32Array.from(inputIds, (id, i) => (chosen[i] ? id : ignoreLabel));
+ * ```
+ */
 export const ignoreLabel = -100;

@@ -7,7 +7,15 @@ import { serializeSafetensors } from '../safetensors/write-safetensors.js';
 import type { AdamW } from './adamw.js';
 import type { RandomGeneratorState } from './random-generator.js';
 
-/** The JSON part of a trainer checkpoint (`trainer-state.json`). */
+/**
+ * The JSON part of a trainer checkpoint (`trainer-state.json`).
+ *
+ * @example
+ * ```ts
+ * const state: TrainerState = await trainer.resume('checkpoints/run1/checkpoint-1000');
+ * state.step; // 1000
+ * ```
+ */
 export interface TrainerState {
   readonly format: 'icd-bert-pretraining/1';
   /** Optimizer updates done. */

@@ -5,6 +5,15 @@ import type { ProgressStream, ProgressUpdate } from './progress-reporter.js';
  * Options of {@link MaskedLMTrainer}. Defaults follow HF `TrainingArguments` (lr 5e-5, β 0.9/0.999,
  * ε 1e-8, clip 1.0) with BERT's weight decay 0.01 and 15% masking. MDR-BERT continued pretraining with
  * lr 2e-5, batch 32, 512 tokens for 15 epochs (Zhuang et al. 2025).
+ *
+ * @example
+ * ```ts
+ * const options: MaskedLMTrainerOptions = {
+ *   totalSteps: 1000, batchSize: 8, maskTokenId: 103, padTokenId: 0,
+ *   learningRate: 1e-4, warmupRatio: 0.06, gradientAccumulationSteps: 4, seed: 1,
+ * };
+ * new MaskedLMTrainer(pretrainable, source, options);
+ * ```
  */
 export interface MaskedLMTrainerOptions {
   /** Optimizer updates of the whole run (sets the schedule). */

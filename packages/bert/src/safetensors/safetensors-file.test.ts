@@ -128,4 +128,36 @@ describe('SafetensorsFile', () => {
     );
     expect(checkpointError(() => integer.readFloat32('nope')).message).toMatch(/has no tensor 'nope'/);
   });
+
+  it('rejects a corrupt header length, a non-object header and malformed entries', () => {
+    const huge = new Uint8Array(16);
+    new DataView(huge.buffer).setBigUint64(0, 2n ** 63n, true);
+    expect(checkpointError(() => new SafetensorsFile(huge, 'huge')).message).toMatch(
+      /^huge: header length \d+ is over the 100000000-byte limit/,
+    );
+    expect(checkpointError(() => new SafetensorsFile(headerBytes([1, 2], 0), 'a')).message).toMatch(
+      /the header is not a JSON object/,
+    );
+    expect(
+      checkpointError(() => new SafetensorsFile(headerBytes({ __metadata__: 'pt' }, 0), 'm')).message,
+    ).toMatch(/__metadata__ is not an object/);
+    const notObject = checkpointError(() => new SafetensorsFile(headerBytes({ w: null }, 0), 'n'));
+    expect(notObject.tensor).toBe('w');
+    expect(notObject.message).toMatch(/tensor 'w' has no header object/);
+    for (const offsets of [[0], [-4, 0], [0, 4, 8], ['0', '4'], [0, 4.5]]) {
+      expect(
+        checkpointError(
+          () =>
+            new SafetensorsFile(
+              headerBytes({ w: { dtype: 'F32', shape: [1], data_offsets: offsets } }, 8),
+              'o',
+            ),
+        ).message,
+      ).toMatch(/tensor 'w' has invalid data_offsets/);
+    }
+    const reversed = headerBytes({ w: { dtype: 'F32', shape: [1], data_offsets: [8, 4] } }, 8);
+    expect(checkpointError(() => new SafetensorsFile(reversed, 'r')).message).toMatch(
+      /needs 4 bytes but data_offsets \[8, 4\] span -4/,
+    );
+  });
 });

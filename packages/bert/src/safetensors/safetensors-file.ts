@@ -23,7 +23,16 @@ const dtypeSizes: Record<string, number> = {
 /** The floating dtypes {@link SafetensorsFile.readFloat32} converts. */
 export const floatDtypes = ['F32', 'F16', 'BF16', 'F64'] as const;
 
-/** One tensor's header entry. */
+/**
+ * One tensor's header entry.
+ *
+ * @example
+ * ```ts
+ * const entry: SafetensorsEntry | undefined = file.entries.get('bert.embeddings.word_embeddings.weight');
+ * entry?.dtype; // 'F32'
+ * entry?.shape; // [30522, 768]
+ * ```
+ */
 export interface SafetensorsEntry {
   readonly dtype: string;
   readonly shape: readonly number[];

@@ -1,6 +1,14 @@
 import { invalidArgument } from '@icd/core';
 
-/** One float32 tensor to write. */
+/**
+ * One float32 tensor to write.
+ *
+ * @example
+ * ```ts
+ * const tensor: SafetensorsTensor = { name: 'cls.predictions.bias', shape: [3], data: Float32Array.of(0, 0, 0) };
+ * writeFileSync('model.safetensors', serializeSafetensors([tensor]));
+ * ```
+ */
 export interface SafetensorsTensor {
   readonly name: string;
   readonly shape: readonly number[];

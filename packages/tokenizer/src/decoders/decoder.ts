@@ -1,4 +1,12 @@
-/** The JSON of a decoder in `tokenizer.json`, tagged by `type`. */
+/**
+ * The JSON of a decoder in `tokenizer.json`, tagged by `type`.
+ *
+ * @example
+ * ```ts
+ * const json: DecoderJson = { type: 'WordPiece', prefix: '##', cleanup: true };
+ * createDecoder(json).decode(['chest', '##s']); // 'chests'
+ * ```
+ */
 export interface DecoderJson {
   readonly type: string;
   readonly [key: string]: unknown;

@@ -1,6 +1,14 @@
 import type { TokenSink } from './token-sink.js';
 
-/** The JSON of a model in `tokenizer.json`, tagged by `type`. */
+/**
+ * The JSON of a model in `tokenizer.json`, tagged by `type`.
+ *
+ * @example
+ * ```ts
+ * const json: ModelJson = { type: 'WordPiece', unk_token: '[UNK]', vocab: { '[UNK]': 0, chest: 1 } };
+ * const model = createModel(json);
+ * ```
+ */
 export interface ModelJson {
   readonly type: string;
   readonly [key: string]: unknown;

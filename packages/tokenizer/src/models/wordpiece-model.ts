@@ -3,7 +3,15 @@ import { Model, type ModelJson } from './model.js';
 import { TokenSink } from './token-sink.js';
 import { VocabularyTrie } from './vocabulary-trie.js';
 
-/** Options of {@link WordPieceModel}. */
+/**
+ * Options of {@link WordPieceModel}.
+ *
+ * @example
+ * ```ts
+ * const options: WordPieceModelOptions = { vocab: { '[UNK]': 0, un: 1, '##aff': 2, '##able': 3 }, maxInputCharsPerWord: 100 };
+ * new WordPieceModel(options);
+ * ```
+ */
 export interface WordPieceModelOptions {
   /** Token → id. Ids need not be dense but must be non-negative integers. */
   readonly vocab: ReadonlyMap<string, number> | Readonly<Record<string, number>>;

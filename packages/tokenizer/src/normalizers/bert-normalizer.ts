@@ -3,7 +3,15 @@ import { lowercaseExceptions, stripAccentsExceptions } from '../unicode/unicode-
 import type { NormalizedText } from './normalized-text.js';
 import { Normalizer, type NormalizerJson } from './normalizer.js';
 
-/** Options of {@link BertNormalizer}; names follow HF's `BertNormalizer`. */
+/**
+ * Options of {@link BertNormalizer}; names follow HF's `BertNormalizer`.
+ *
+ * @example
+ * ```ts
+ * const options: BertNormalizerOptions = { lowercase: true, stripAccents: false };
+ * new BertNormalizer(options).normalizeString('Café'); // 'café'
+ * ```
+ */
 export interface BertNormalizerOptions {
   /** Drop control characters, NUL and U+FFFD; turn whitespace into spaces (default true). */
   readonly cleanText?: boolean;

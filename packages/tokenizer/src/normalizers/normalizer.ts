@@ -1,6 +1,14 @@
 import { NormalizedText } from './normalized-text.js';
 
-/** The JSON of a normalizer in `tokenizer.json`, tagged by `type`. */
+/**
+ * The JSON of a normalizer in `tokenizer.json`, tagged by `type`.
+ *
+ * @example
+ * ```ts
+ * const json: NormalizerJson = { type: 'BertNormalizer', lowercase: true, strip_accents: null };
+ * createNormalizer(json);
+ * ```
+ */
 export interface NormalizerJson {
   readonly type: string;
   readonly [key: string]: unknown;

@@ -1,6 +1,14 @@
 import type { EncodingData } from '../encoding/encoding-data.js';
 
-/** The JSON of a post-processor in `tokenizer.json`, tagged by `type`. */
+/**
+ * The JSON of a post-processor in `tokenizer.json`, tagged by `type`.
+ *
+ * @example
+ * ```ts
+ * const json: PostProcessorJson = { type: 'BertProcessing', cls: ['[CLS]', 101], sep: ['[SEP]', 102] };
+ * createPostProcessor(json);
+ * ```
+ */
 export interface PostProcessorJson {
   readonly type: string;
   readonly [key: string]: unknown;

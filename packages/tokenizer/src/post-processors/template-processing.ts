@@ -2,12 +2,34 @@ import { DataFormatError } from '@icd/core';
 import { EncodingData } from '../encoding/encoding-data.js';
 import { PostProcessor, type PostProcessorJson } from './post-processor.js';
 
-/** One piece of a template: a special token or one of the input sequences. */
+/**
+ * One piece of a template: a special token or one of the input sequences.
+ *
+ * @example
+ * ```ts
+ * const cls: TemplatePiece = { kind: 'special', id: '[CLS]', typeId: 0 };
+ * const first: TemplatePiece = { kind: 'sequence', sequence: 'A', typeId: 0 };
+ * ```
+ */
 export type TemplatePiece =
   | { readonly kind: 'special'; readonly id: string; readonly typeId: number }
   | { readonly kind: 'sequence'; readonly sequence: 'A' | 'B'; readonly typeId: number };
 
-/** Options of {@link TemplateProcessing}. */
+/**
+ * Options of {@link TemplateProcessing}.
+ *
+ * @example
+ * ```ts
+ * const cls: TemplatePiece = { kind: 'special', id: '[CLS]', typeId: 0 };
+ * const sep: TemplatePiece = { kind: 'special', id: '[SEP]', typeId: 0 };
+ * const options: TemplateProcessingOptions = {
+ *   single: [cls, { kind: 'sequence', sequence: 'A', typeId: 0 }, sep],
+ *   pair: [cls, { kind: 'sequence', sequence: 'A', typeId: 0 }, sep, { kind: 'sequence', sequence: 'B', typeId: 1 }, { ...sep, typeId: 1 }],
+ *   specialTokens: { '[CLS]': { ids: [101], tokens: ['[CLS]'] }, '[SEP]': { ids: [102], tokens: ['[SEP]'] } },
+ * };
+ * new TemplateProcessing(options);
+ * ```
+ */
 export interface TemplateProcessingOptions {
   readonly single: readonly TemplatePiece[];
   readonly pair: readonly TemplatePiece[];

@@ -1,6 +1,14 @@
 import { NormalizedText } from '../normalizers/normalized-text.js';
 
-/** The JSON of a pre-tokenizer in `tokenizer.json`, tagged by `type`. */
+/**
+ * The JSON of a pre-tokenizer in `tokenizer.json`, tagged by `type`.
+ *
+ * @example
+ * ```ts
+ * const json: PreTokenizerJson = { type: 'BertPreTokenizer' };
+ * createPreTokenizer(json).preTokenizeString('Hi, you!');
+ * ```
+ */
 export interface PreTokenizerJson {
   readonly type: string;
   readonly [key: string]: unknown;

@@ -1,6 +1,14 @@
 import type { WordPieceVocabularySettings } from './wordpiece-vocabulary.js';
 
-/** An added-token entry of `tokenizer.json`. */
+/**
+ * An added-token entry of `tokenizer.json`.
+ *
+ * @example
+ * ```ts
+ * const vocabulary = await new WordPieceTrainer({ vocabSize: 8000 }).train(lines);
+ * const [pad]: TrainedAddedToken[] = vocabulary.toTokenizerJson().added_tokens; // { id: 0, content: '[PAD]', special: true, ... }
+ * ```
+ */
 export interface TrainedAddedToken {
   id: number;
   content: string;
@@ -11,7 +19,15 @@ export interface TrainedAddedToken {
   special: boolean;
 }
 
-/** The `tokenizer.json` written for a trained WordPiece vocabulary (HF's serialisation, version 1.0). */
+/**
+ * The `tokenizer.json` written for a trained WordPiece vocabulary (HF's serialisation, version 1.0).
+ *
+ * @example
+ * ```ts
+ * const json: TrainedTokenizerJson = vocabulary.toTokenizerJson();
+ * writeFileSync('tokenizer.json', JSON.stringify(json, null, 2)); // loads in HF `tokenizers`
+ * ```
+ */
 export interface TrainedTokenizerJson {
   version: '1.0';
   truncation: null;

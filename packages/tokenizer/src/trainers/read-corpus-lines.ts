@@ -3,7 +3,15 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { invalidArgument } from '@icd/core';
 
-/** Options of {@link readCorpusLines}. */
+/**
+ * Options of {@link readCorpusLines}.
+ *
+ * @example
+ * ```ts
+ * const options: ReadCorpusLinesOptions = { extensions: ['.txt'], recursive: true };
+ * for await (const line of readCorpusLines('corpus/', options)) count(line);
+ * ```
+ */
 export interface ReadCorpusLinesOptions {
   /** File extensions read when walking a directory (with the dot). Default `['.txt']`. */
   extensions?: readonly string[];

@@ -3,10 +3,26 @@ import { bertWordSplitter } from './bert-word-splitter.js';
 import { learnWordPieceVocabulary } from './learn-wordpiece-vocabulary.js';
 import { WordPieceVocabulary } from './wordpiece-vocabulary.js';
 
-/** Splits one text of the corpus into the words to count (normalise, then pre-tokenise). */
+/**
+ * Splits one text of the corpus into the words to count (normalise, then pre-tokenise).
+ *
+ * @example
+ * ```ts
+ * const splitWords: WordSplitter = (text) => text.toLowerCase().split(/\s+/).filter(Boolean);
+ * new WordPieceTrainer({ splitWords });
+ * ```
+ */
 export type WordSplitter = (text: string) => Iterable<string>;
 
-/** Options of {@link WordPieceTrainer}. Defaults are HF `WordPieceTrainer`'s except `specialTokens`. */
+/**
+ * Options of {@link WordPieceTrainer}. Defaults are HF `WordPieceTrainer`'s except `specialTokens`.
+ *
+ * @example
+ * ```ts
+ * const options: WordPieceTrainerOptions = { vocabSize: 30_000, minFrequency: 2, lowercase: false, limitAlphabet: 1000 };
+ * const vocabulary = await new WordPieceTrainer(options).train(readCorpusLines('notes/'));
+ * ```
+ */
 export interface WordPieceTrainerOptions {
   /** Target vocabulary size, special tokens and alphabet included. Default 30000. */
   vocabSize?: number;

@@ -1,7 +1,21 @@
 import { Tokenizer } from '../tokenizer.js';
 import { buildTrainedTokenizerJson, type TrainedTokenizerJson } from './build-trained-tokenizer-json.js';
 
-/** How a {@link WordPieceVocabulary} was trained; decides its `tokenizer.json` pipeline. */
+/**
+ * How a {@link WordPieceVocabulary} was trained; decides its `tokenizer.json` pipeline.
+ *
+ * @example
+ * ```ts
+ * const settings: WordPieceVocabularySettings = {
+ *   specialTokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'],
+ *   unkToken: '[UNK]',
+ *   continuingSubwordPrefix: '##',
+ *   lowercase: true,
+ *   stripAccents: undefined,
+ * };
+ * new WordPieceVocabulary(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'a', '##b'], settings);
+ * ```
+ */
 export interface WordPieceVocabularySettings {
   specialTokens: readonly string[];
   unkToken: string;
