@@ -141,7 +141,7 @@ describe('AdamW', () => {
     );
     expect(() => optimizer.applyGradients(new Map(), 0.1)).toThrow(InvalidArgumentError);
     expect(() => optimizer.applyGradients(new Map([['dense.weight', gradient]]), Number.NaN)).toThrow(
-      "Argument 'learningRate' passed to 'AdamW.applyGradients' must be a finite number in [0, Infinity], got NaN",
+      "Argument 'learningRate' passed to 'AdamW.applyGradients' must be a finite number >= 0, got NaN",
     );
     expect(() => new AdamW(new Map())).toThrow(InvalidArgumentError);
     optimizer.dispose();

@@ -30,6 +30,16 @@ export function invalidArgument(fn: string, argument: string, expected: string, 
   });
 }
 
+/** " in [min, max]", " >= min", " <= max" or "", for the bounds that are set. */
+function describeRange(min: number, max: number): string {
+  const hasMin = min > Number.NEGATIVE_INFINITY;
+  const hasMax = max < Number.POSITIVE_INFINITY;
+  if (hasMin && hasMax) return ` in [${min}, ${max}]`;
+  if (hasMin) return ` >= ${min}`;
+  if (hasMax) return ` <= ${max}`;
+  return '';
+}
+
 /**
  * Asserts `value` is an integer within `[min, max]` (both optional), else throws an
  * {@link InvalidArgumentError}.
@@ -47,15 +57,7 @@ export function assertInteger(
   { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY }: { min?: number; max?: number } = {},
 ): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range =
-      min > Number.NEGATIVE_INFINITY && max < Number.POSITIVE_INFINITY
-        ? ` in [${min}, ${max}]`
-        : min > Number.NEGATIVE_INFINITY
-          ? ` >= ${min}`
-          : max < Number.POSITIVE_INFINITY
-            ? ` <= ${max}`
-            : '';
-    invalidArgument(fn, argument, `an integer${range}`, value);
+    invalidArgument(fn, argument, `an integer${describeRange(min, max)}`, value);
   }
 }
 
@@ -76,9 +78,7 @@ export function assertFiniteNumber(
   { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY }: { min?: number; max?: number } = {},
 ): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    const range =
-      min > Number.NEGATIVE_INFINITY || max < Number.POSITIVE_INFINITY ? ` in [${min}, ${max}]` : '';
-    invalidArgument(fn, argument, `a finite number${range}`, value);
+    invalidArgument(fn, argument, `a finite number${describeRange(min, max)}`, value);
   }
 }
 
