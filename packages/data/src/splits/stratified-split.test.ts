@@ -69,9 +69,7 @@ describe('stratifiedSplit, single label', () => {
     );
     expect(() =>
       stratifiedSplit(items, { seed: 1, label: (item) => item.label, ratios: { train: -1 } }),
-    ).toThrow(
-      "Argument 'ratios.train' passed to 'stratifiedSplit' must be a finite number >= 0, got -1",
-    );
+    ).toThrow("Argument 'ratios.train' passed to 'stratifiedSplit' must be a finite number >= 0, got -1");
     expect(() => stratifiedSplit(items, { seed: 1, label: (item) => item.label, ratios: { a: 0 } })).toThrow(
       'positive sum',
     );
