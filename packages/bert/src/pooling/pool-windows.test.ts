@@ -102,9 +102,9 @@ describe('poolWindows', () => {
 });
 
 describe('poolWindows with BertModel', () => {
-  it('first-token pooling of one window is the [CLS] vector of the forward pass', async () => {
-    await selectBackend({ backend: 'wasm' });
-    const model = new BertModel(
+  /** A one-layer BERT small enough to run in milliseconds; seeded, so both tests see the same weights. */
+  const tinyModel = () =>
+    new BertModel(
       new BertConfig({
         vocabSize: 20,
         hiddenSize: 8,
@@ -115,6 +115,10 @@ describe('poolWindows with BertModel', () => {
       }),
       { seed: 4 },
     );
+
+  it('first-token pooling of one window is the [CLS] vector of the forward pass', async () => {
+    await selectBackend({ backend: 'wasm' });
+    const model = tinyModel();
     const single = window([5, 6, 7], 6);
     const pooled = await poolWindows(model, single, { pooling: 'first' });
     const { lastHiddenState } = await model.encode({
@@ -127,17 +131,7 @@ describe('poolWindows with BertModel', () => {
 
   it('poolWindows and encodeLongText leave no tensor behind (tf.memory)', async () => {
     await selectBackend({ backend: 'wasm' });
-    const model = new BertModel(
-      new BertConfig({
-        vocabSize: 20,
-        hiddenSize: 8,
-        numHiddenLayers: 1,
-        numAttentionHeads: 2,
-        intermediateSize: 8,
-        maxPositionEmbeddings: 8,
-      }),
-      { seed: 4 },
-    );
+    const model = tinyModel();
     const tokenizer = new MockTokenizer(['chest', 'pain', 'fever', 'cough']);
     const before = tf.memory().numTensors;
     for (const pooling of ['mean', 'max', 'first'] as const) {
