@@ -7,6 +7,15 @@
 
 export type { ClinicalNote, CodeEvidence, NoteSection, TextSpan } from './clinical-note.js';
 export type {
+  CodePrediction,
+  Coder,
+  Evidence,
+  EvidenceSource,
+  NoteInput,
+  NotePrediction,
+  PredictOptions,
+} from './coder.js';
+export type {
   DifferentiableEncoder,
   Encoder,
   EncoderInfo,
