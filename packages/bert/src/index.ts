@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+export type { PooledDocument, PoolWindowsOptions, WindowPooling } from '@icd/pooling';
+export { encodeLongText, poolWindows, windowPoolings, windowsOf } from '@icd/pooling';
 export type { BackendName, BackendReport, SelectBackendOptions } from './backend/select-backend.js';
 export { backendNames, ensureBackend, selectBackend } from './backend/select-backend.js';
 export { canonicalName } from './checkpoint/canonical-name.js';
@@ -25,8 +27,6 @@ export { layerNorm } from './model/layer-norm.js';
 export type { ParameterKind, ParameterSpec } from './model/parameter-specs.js';
 export { encoderParameterSpecs, maskedLMHeadParameterSpecs } from './model/parameter-specs.js';
 export { registerGradients } from './model/register-gradients.js';
-export type { PooledDocument, PoolWindowsOptions, WindowPooling } from './pooling/pool-windows.js';
-export { encodeLongText, poolWindows, windowPoolings, windowsOf } from './pooling/pool-windows.js';
 // pretraining
 export type { AdamWOptions, AdamWState } from './pretraining/adamw.js';
 export { AdamW, isNoDecayParameter } from './pretraining/adamw.js';
