@@ -242,8 +242,15 @@ for name, y_true, y_pred, kwargs in [
     ("multiclass ints digits 4", [0, 1, 2, 2, 0, 1, 1, 2], [0, 2, 2, 2, 0, 1, 0, 1], {"digits": 4}),
     ("multilabel", [[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]], [[1, 0, 0], [0, 1, 1], [1, 0, 0], [0, 0, 1]], {"digits": 3}),
     ("binary ties to even", [1, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1], {"digits": 2}),
+    # An explicit labels list that covers every label still shows `accuracy` (sklearn's micro_is_accuracy:
+    # set(labels) >= set(unique_labels(y_true, y_pred))), in the given order and with unseen labels.
+    ("multiclass strings, full labels reordered", ["cat", "dog", "pig", "cat", "dog", "pig", "cat"], ["cat", "pig", "dog", "cat", "cat", "dog", "cat"], {"labels": ["pig", "cat", "dog"]}),
+    ("multiclass ints, labels with an unseen class", [0, 1, 2, 2, 0, 1, 1, 2], [0, 2, 2, 2, 0, 1, 0, 1], {"labels": [0, 1, 2, 3], "digits": 3}),
+    ("binary, full labels", [1, 0, 1, 1, 0], [1, 1, 0, 1, 0], {"labels": [0, 1]}),
+    ("multilabel, labels subset", [[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]], [[1, 0, 0], [0, 1, 1], [1, 0, 0], [0, 0, 1]], {"labels": [0, 2]}),
 ]:
     reports.append({"name": name, "yTrue": y_true, "yPred": y_pred, "digits": kwargs.get("digits", 2),
+                    **({"labels": kwargs["labels"]} if "labels" in kwargs else {}),
                     "text": metrics.classification_report(y_true, y_pred, zero_division=0, **kwargs)})
 
 fixture = {

@@ -111,4 +111,49 @@ describe('bad input gets an InvalidArgumentError with the house message', () => 
       ).message,
     ).toContain('probabilities summing to 1 in every row (row 0 sums to 0.89');
   });
+
+  it('null, strings and booleans in matrices are refused, never coerced to 0 / 1', () => {
+    const ok = [
+      [1, 0],
+      [0, 1],
+    ];
+    const scores = [
+      [0.9, 0.1],
+      [0.2, 0.8],
+    ];
+    for (const bad of [null, '1', true, undefined]) {
+      const nested = [
+        [1, bad],
+        [0, 1],
+      ] as unknown as number[][];
+      const calls: [string, () => unknown][] = [
+        ['f1Score', () => f1Score(nested, ok, { average: 'micro' })],
+        ['jaccardScore', () => jaccardScore(ok, nested, { average: 'macro' })],
+        ['accuracyScore', () => accuracyScore(nested, ok)],
+        ['rocAucScore', () => rocAucScore(ok, nested)],
+        ['averagePrecisionScore', () => averagePrecisionScore(nested, scores)],
+        ['precisionAtK', () => precisionAtK(ok, nested, 1)],
+      ];
+      for (const [name, run] of calls) {
+        const error = thrown(run);
+        expect(error.message).toContain(`passed to '${name}' must be numbers (entry at row 0, column 1`);
+      }
+      // The flat form with a plain array is checked the same way.
+      const flat = { data: [1, bad, 0, 1] as unknown as number[], rows: 2, cols: 2 };
+      expect(thrown(() => precisionAtK(ok, flat, 1)).argument).toBe('yScore.data');
+    }
+  });
+
+  it('null or a number as yTrue of rocAucScore', () => {
+    expect(thrown(() => rocAucScore(null as unknown as number[], [0.1, 0.9])).message).toBe(
+      "Argument 'yTrue' passed to 'rocAucScore' must be an array of labels or an indicator matrix, got null",
+    );
+    expect(thrown(() => rocAucScore(undefined as unknown as number[], scoresOf(2))).argument).toBe('yTrue');
+    expect(thrown(() => rocAucScore(3 as unknown as number[], [0.1])).argument).toBe('yTrue');
+    expect(thrown(() => rocAucScore({} as unknown as number[], [0.1])).argument).toBe('yTrue');
+  });
 });
+
+function scoresOf(rows: number): number[][] {
+  return Array.from({ length: rows }, () => [0.5, 0.5]);
+}

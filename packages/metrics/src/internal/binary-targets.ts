@@ -1,11 +1,13 @@
 import { invalidArgument } from '@icd/core';
+import { fromVectorInput } from './inputs.js';
 import type { ClassLabel } from './labels.js';
 
 /**
  * Reads binary targets as 0/1 bytes. With no `posLabel`, the labels must be {0, 1} or {-1, 1} (or a
  * subset) and 1 is positive, as scikit-learn's `_check_pos_label_consistency`.
  */
-export function toBinaryTargets(fn: string, yTrue: unknown, posLabel?: ClassLabel): Uint8Array {
+export function toBinaryTargets(fn: string, input: unknown, posLabel?: ClassLabel): Uint8Array {
+  const yTrue = fromVectorInput(fn, 'yTrue', input);
   if (
     yTrue == null ||
     typeof yTrue !== 'object' ||

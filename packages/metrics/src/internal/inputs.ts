@@ -1,3 +1,4 @@
+import type { TensorData } from '@icd/core';
 import { invalidArgument } from '@icd/core';
 
 /**
@@ -16,15 +17,18 @@ export interface MatrixData {
 }
 
 /**
- * A matrix as nested rows (`number[][]`) or as flat row-major data with its shape.
+ * A matrix as nested rows (`number[][]`), as flat row-major data with its shape (`{ data, rows, cols }`),
+ * or as core's `TensorData` of shape `[rows, cols]` (what `LabelSpace.encodeBatch` of `@icd/data` and
+ * the encoders return).
  *
  * @example
  * ```ts
  * const nested: MatrixInput = [[0.9, 0.1], [0.2, 0.7]];
  * const flat: MatrixInput = { data: Float32Array.of(0.9, 0.1, 0.2, 0.7), rows: 2, cols: 2 }; // the same matrix
+ * const tensor: MatrixInput = { data: Float32Array.of(0.9, 0.1, 0.2, 0.7), shape: [2, 2] }; // and again
  * ```
  */
-export type MatrixInput = readonly (readonly number[])[] | MatrixData;
+export type MatrixInput = readonly (readonly number[])[] | MatrixData | TensorData<ArrayLike<number>>;
 
 /** A vector of class labels (numbers or strings), or of scores. */
 export type LabelVector = readonly (number | string)[] | ArrayLike<number>;
@@ -43,16 +47,69 @@ export interface IndicatorMatrix {
   readonly cols: number;
 }
 
-/** True when `value` is a matrix (nested rows or `{ data, rows, cols }`), false for a flat vector. */
+/** True for a `TensorData`-shaped object (`{ data, shape }`). */
+function isTensorData(value: object): value is TensorData<ArrayLike<number>> {
+  return 'shape' in value && 'data' in value && !('rows' in value);
+}
+
+/**
+ * True when `value` is a matrix (nested rows, `{ data, rows, cols }` or a `TensorData` of rank 2), false
+ * for a flat vector (a `TensorData` of rank 1 is a vector).
+ */
 export function isMatrixInput(value: unknown): value is MatrixInput {
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value))
     return value.length > 0 && (Array.isArray(value[0]) || ArrayBuffer.isView(value[0]));
+  if (isTensorData(value)) return !Array.isArray(value.shape) || value.shape.length !== 1;
   return 'rows' in value && 'cols' in value && 'data' in value;
 }
 
+/**
+ * Turns a `TensorData` of shape `[rows, cols]` into `{ data, rows, cols }`; other values pass through.
+ * A shape of another rank or one that does not match `data.length` is an error naming `argument.shape`.
+ */
+function fromTensorData(fn: string, argument: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !isTensorData(value))
+    return value;
+  const { shape, data } = value;
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 2 ||
+    !shape.every((size) => Number.isInteger(size) && (size as number) >= 1)
+  ) {
+    invalidArgument(fn, `${argument}.shape`, '[rows, cols] with positive integers', shape);
+  }
+  const [rows, cols] = shape as [number, number];
+  if (data == null || typeof data.length !== 'number' || data.length !== rows * cols) {
+    invalidArgument(fn, `${argument}.data`, `of length shape[0] * shape[1] = ${rows * cols}`, data?.length);
+  }
+  return { data, rows, cols };
+}
+
+/**
+ * Reads a vector argument that may come as a `TensorData` of shape `[n]` (then its `data`) or as an
+ * array; anything else is returned unchanged for the caller's own checks.
+ */
+export function fromVectorInput(fn: string, argument: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !isTensorData(value))
+    return value;
+  const { shape, data } = value;
+  if (!Array.isArray(shape) || shape.length !== 1 || data == null || data.length !== shape[0]) {
+    invalidArgument(fn, `${argument}.shape`, `[n] with n = data.length`, shape);
+  }
+  return data;
+}
+
+/** Throws unless a matrix entry is a number: `null`, `'1'` and `true` would otherwise coerce to 0 / 1. */
+function assertNumberEntry(fn: string, argument: string, entry: unknown, row: number, col: number): void {
+  if (typeof entry !== 'number') {
+    invalidArgument(fn, argument, `numbers (entry at row ${row}, column ${col} is ${typeof entry})`, entry);
+  }
+}
+
 /** Reads a matrix, checking that it is rectangular, non-empty and finite. */
-export function toDenseMatrix(fn: string, argument: string, value: unknown): DenseMatrix {
+export function toDenseMatrix(fn: string, argument: string, input: unknown): DenseMatrix {
+  const value = fromTensorData(fn, argument, input);
   if (value === null || typeof value !== 'object') {
     invalidArgument(fn, argument, 'a matrix (number[][] or { data, rows, cols })', value);
   }
@@ -79,7 +136,11 @@ export function toDenseMatrix(fn: string, argument: string, value: unknown): Den
           values,
         );
       }
-      for (let col = 0; col < cols; col++) data[row * cols + col] = values[col] as number;
+      for (let col = 0; col < cols; col++) {
+        const entry = values[col];
+        assertNumberEntry(fn, argument, entry, row, col);
+        data[row * cols + col] = entry as number;
+      }
     }
   } else {
     const matrix = value as Partial<MatrixData>;
@@ -91,6 +152,11 @@ export function toDenseMatrix(fn: string, argument: string, value: unknown): Den
     const source = matrix.data;
     if (source == null || source.length !== rows * cols) {
       invalidArgument(fn, `${argument}.data`, `of length rows * cols = ${rows * cols}`, source?.length);
+    }
+    if (!ArrayBuffer.isView(source)) {
+      for (let index = 0; index < source.length; index++) {
+        assertNumberEntry(fn, `${argument}.data`, source[index], Math.floor(index / cols), index % cols);
+      }
     }
     data = source instanceof Float64Array ? source : Float64Array.from(source);
   }
@@ -112,7 +178,8 @@ export function toDenseMatrix(fn: string, argument: string, value: unknown): Den
  * Reads a 0/1 indicator matrix (multi-label targets or predictions). A `Uint8Array` given as
  * `{ data, rows, cols }` is used as is after validation: no copy of a large matrix.
  */
-export function toIndicatorMatrix(fn: string, argument: string, value: unknown): IndicatorMatrix {
+export function toIndicatorMatrix(fn: string, argument: string, input: unknown): IndicatorMatrix {
+  const value = fromTensorData(fn, argument, input);
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const matrix = value as Partial<MatrixData>;
     const { rows, cols, data: source } = matrix;
@@ -150,8 +217,9 @@ function notIndicator(fn: string, argument: string, index: number, cols: number,
   );
 }
 
-/** Reads a non-empty vector of finite scores. */
-export function toScoreVector(fn: string, argument: string, value: unknown): Float64Array {
+/** Reads a non-empty vector of finite scores (an array, a typed array or a `TensorData` of shape `[n]`). */
+export function toScoreVector(fn: string, argument: string, input: unknown): Float64Array {
+  const value = fromVectorInput(fn, argument, input);
   if (value == null || typeof value !== 'object' || typeof (value as ArrayLike<number>).length !== 'number') {
     invalidArgument(fn, argument, 'an array of numbers', value);
   }

@@ -1,4 +1,5 @@
 import { invalidArgument } from '@icd/core';
+import { fromVectorInput } from './inputs.js';
 
 /** A class label of a multi-class problem. */
 export type ClassLabel = number | string;
@@ -10,7 +11,8 @@ export interface EncodedLabels {
   readonly predIndex: Int32Array;
 }
 
-function readVector(fn: string, argument: string, value: unknown): ClassLabel[] {
+function readVector(fn: string, argument: string, input: unknown): ClassLabel[] {
+  const value = fromVectorInput(fn, argument, input);
   if (
     value == null ||
     typeof value !== 'object' ||

@@ -4,6 +4,7 @@ import { toBinaryTargets } from '../internal/binary-targets.js';
 import {
   assertSameLength,
   assertSameShape,
+  fromVectorInput,
   isMatrixInput,
   type MatrixInput,
   toDenseMatrix,
@@ -70,6 +71,9 @@ export function rocAucScoreDetails(
   assertOneOf(fn, 'multiClass', options.multiClass ?? 'ovr', ['ovr'] as const);
   const policy = options.undefinedLabels ?? 'raise';
   assertOneOf(fn, 'undefinedLabels', policy, policies);
+  if (yTrue == null || typeof yTrue !== 'object') {
+    invalidArgument(fn, 'yTrue', 'an array of labels or an indicator matrix', yTrue);
+  }
 
   if (isMatrixInput(yTrue)) {
     const truth = toIndicatorMatrix(fn, 'yTrue', yTrue);
@@ -79,8 +83,12 @@ export function rocAucScoreDetails(
     return { ...result, kind: 'multilabel', average, undefinedLabels: policy, skippedLabels: result.skipped };
   }
 
+  const labelVector = fromVectorInput(fn, 'yTrue', yTrue);
+  if (typeof (labelVector as ArrayLike<unknown>).length !== 'number') {
+    invalidArgument(fn, 'yTrue', 'an array of labels or an indicator matrix', yTrue);
+  }
   if (!isMatrixInput(yScore)) {
-    const targets = toBinaryTargets(fn, yTrue, binaryPositive(fn, yTrue));
+    const targets = toBinaryTargets(fn, labelVector, binaryPositive(fn, labelVector));
     const scores = toScoreVector(fn, 'yScore', yScore);
     assertSameLength(fn, 'yScore', targets.length, scores.length);
     const score = areaUnderRoc(splitColumn(targets, scores, scores.length, 1, 0));
@@ -101,7 +109,7 @@ export function rocAucScoreDetails(
     );
   }
   const scores = toDenseMatrix(fn, 'yScore', yScore);
-  const values = Array.from(yTrue as ArrayLike<ClassLabel>);
+  const values = Array.from(labelVector as ArrayLike<ClassLabel>);
   assertSameLength(fn, 'yScore', values.length, scores.rows);
   const classes = options.labels ?? sortLabels(values);
   if (classes.length !== scores.cols) {

@@ -6,9 +6,13 @@ import { formatFixed } from './format-fixed.js';
 describe('classificationReport', () => {
   for (const testCase of fixture.classificationReport) {
     it(`text matches scikit-learn character for character: ${testCase.name}`, () => {
-      expect(classificationReport(testCase.yTrue, testCase.yPred, { digits: testCase.digits })).toBe(
-        testCase.text,
-      );
+      const labels = (testCase as { labels?: (number | string)[] }).labels;
+      expect(
+        classificationReport(testCase.yTrue, testCase.yPred, {
+          digits: testCase.digits,
+          ...(labels === undefined ? {} : { labels }),
+        }),
+      ).toBe(testCase.text);
     });
   }
 

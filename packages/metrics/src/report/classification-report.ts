@@ -106,8 +106,15 @@ export function classificationReport(
     support: perLabel.support[index] as number,
   }));
   const support = counts.actual.reduce((total, value) => total + value, 0);
-  // scikit-learn shows accuracy instead of the micro average for multi-class targets with all labels.
-  const microIsAccuracy = counts.kind !== 'multilabel' && options.labels === undefined;
+  // scikit-learn shows accuracy instead of the micro average for multi-class targets when the labels
+  // are exactly those seen in yTrue and yPred (`micro_is_accuracy`: no list given, or set(labels) equal to
+  // unique_labels). Values outside an explicit list are refused, so "equal" means every label was seen.
+  const microIsAccuracy =
+    counts.kind !== 'multilabel' &&
+    (options.labels === undefined ||
+      counts.labels.every(
+        (_, index) => (counts.actual[index] as number) + (counts.predicted[index] as number) > 0,
+      ));
   const averageNames = (
     counts.kind === 'multilabel' ? ['micro', 'macro', 'weighted', 'samples'] : ['micro', 'macro', 'weighted']
   ) as ('micro' | 'macro' | 'weighted' | 'samples')[];
