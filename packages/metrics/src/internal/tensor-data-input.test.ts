@@ -40,7 +40,7 @@ describe("core's TensorData { data, shape } is a matrix input", () => {
 
   it('classification scores of scikit-learn, multi-label', () => {
     const testCase = fixture.classification.find(
-      (entry) => entry.name === 'multilabel with empty label and row',
+      (entry: { name: string }) => entry.name === 'multilabel with empty label and row',
     )!;
     const yTrue = asTensorData(testCase.yTrue as number[][], (values) => Uint8Array.from(values));
     const yPred = asTensorData(testCase.yPred as number[][], (values) => Uint8Array.from(values));
