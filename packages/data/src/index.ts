@@ -27,6 +27,22 @@ export {
   normalizeIcd10Code,
   normalizeIcd10PcsCode,
 } from './icd/normalize-icd10-code.js';
+export type { Icd10CmNoteKind, Icd10CmNotes } from './icd10cm/icd10cm-notes.js';
+export { ICD10CM_NOTE_KINDS } from './icd10cm/icd10cm-notes.js';
+export type { Icd10CmEntry } from './icd10cm/icd10cm-table.js';
+export { Icd10CmTable } from './icd10cm/icd10cm-table.js';
+export type { Icd10CmOrderEntry, ParseIcd10CmOrderOptions } from './icd10cm/parse-icd10cm-order.js';
+export { parseIcd10CmOrder } from './icd10cm/parse-icd10cm-order.js';
+export type {
+  Icd10CmChapter,
+  Icd10CmSection,
+  Icd10CmSeventhCharacter,
+  Icd10CmTabular,
+  Icd10CmTabularEntry,
+  ParseIcd10CmTabularOptions,
+} from './icd10cm/parse-icd10cm-tabular.js';
+export { parseIcd10CmTabular } from './icd10cm/parse-icd10cm-tabular.js';
+export type { TextSource } from './icd10cm/text-source.js';
 export type { FromNotesOptions, MultiHotBatch } from './labels/label-space.js';
 export { LabelSpace } from './labels/label-space.js';
 export type { LoadCamlMimicOptions } from './loaders/load-caml-mimic.js';
