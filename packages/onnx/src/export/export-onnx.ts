@@ -1,0 +1,155 @@
+import { BertConfig } from '@icd/bert';
+import { assertOneOf, invalidArgument } from '@icd/core';
+import { GraphBuilder } from '../graph/graph-builder.js';
+import {
+  additiveMaskGraph,
+  type EncoderGraphContext,
+  embeddingsGraph,
+  layerGraph,
+  poolerGraph,
+} from './bert-encoder-graph.js';
+import { LinearGraph, type Quantization, type WeightValues } from './linear-graph.js';
+import { maskedLMHeadGraph } from './masked-lm-head-graph.js';
+import { type ExportableBert, readWeights } from './read-weights.js';
+
+/** The default ONNX opset: 17 is the first with `LayerNormalization`. */
+export const onnxOpset = 17;
+/** ONNX IR version 8 (opsets up to 17; what onnx 1.12's checker, and every onnxruntime ≥ 1.14, reads). */
+const irVersion = 8;
+
+/** Which model the graph computes. */
+export type ExportTask = 'encoder' | 'maskedLM';
+
+/**
+ * Options of {@link exportOnnx}.
+ *
+ * @example
+ * ```ts
+ * const options: ExportOnnxOptions = { task: 'maskedLM', maskedPositions: true, quantization: 'int8' };
+ * const bytes = await exportOnnx(mlm, options);
+ * ```
+ */
+export interface ExportOnnxOptions {
+  /** `'encoder'` (outputs `last_hidden_state`, `pooler_output`) or `'maskedLM'` (adds `logits`); default: `'maskedLM'` when the model has the MLM head. */
+  readonly task?: ExportTask;
+  /** Take `inputs_embeds` `[batch, sequence, hidden]` float32 instead of `input_ids` (soft prompts). Default false. */
+  readonly inputsEmbeds?: boolean;
+  /** maskedLM only: add an input `masked_positions` `[batch, positions]` (int64) and compute logits only there. Default false. */
+  readonly maskedPositions?: boolean;
+  /** `'none'` (float32, default) or `'int8'` (dynamic int8 linear layers, see the README for its accuracy cost). */
+  readonly quantization?: Quantization;
+}
+
+const batch = 'batch_size';
+const sequence = 'sequence_length';
+
+/**
+ * Writes an `@icd/bert` `BertModel` or `BertForMaskedLM` as an ONNX model (opset 17, IR 8) and returns
+ * its bytes. The graph is built with protobufjs from the official `onnx.proto`; weights are
+ * initializers under their HF names (linear weights in `[in, out]` layout); batch and sequence axes
+ * are dynamic. Inputs and outputs are named as HF optimum names them, so the file also runs in Python's
+ * onnxruntime and transformers.js: int64 `input_ids` (or float32 `inputs_embeds`), `attention_mask`,
+ * `token_type_ids`; outputs `last_hidden_state` `[batch, sequence, hidden]`, `pooler_output`
+ * `[batch, hidden]` (when the model has a pooler), and for the masked LM `logits`
+ * `[batch, sequence | positions, vocab]` and `transformed_hidden_state` (the MLM head transform, the
+ * input of the tied decoder, for soft verbalizers).
+ *
+ * @example
+ * ```ts
+ * const model = new BertModel(new BertConfig({ vocabSize: 100, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 64 }), { seed: 1 });
+ * const bytes = await exportOnnx(model);
+ * const encoder = await OnnxEncoder.load(bytes);
+ * const { lastHiddenState } = await encoder.encode({ inputIds: [[2, 5, 3]] });
+ * ```
+ */
+export async function exportOnnx(
+  model: ExportableBert,
+  options: ExportOnnxOptions = {},
+): Promise<Uint8Array> {
+  const fn = 'exportOnnx';
+  if (typeof model !== 'object' || model === null || !(model.config instanceof BertConfig)) {
+    invalidArgument(fn, 'model', 'a BertModel or BertForMaskedLM from @icd/bert', model);
+  }
+  const quantization = options.quantization ?? 'none';
+  assertOneOf(fn, 'quantization', quantization, ['none', 'int8'] as const);
+  const { encoder, head } = await readWeights(fn, model);
+  const task = options.task ?? (head ? 'maskedLM' : 'encoder');
+  assertOneOf(fn, 'task', task, ['encoder', 'maskedLM'] as const);
+  if (task === 'maskedLM' && !head) {
+    invalidArgument(fn, 'task', "'encoder' for a model without the masked-LM head (cls.predictions.*)", task);
+  }
+  if (options.maskedPositions && task !== 'maskedLM') {
+    invalidArgument(fn, 'maskedPositions', "false unless task is 'maskedLM'", options.maskedPositions);
+  }
+  const config = model.config;
+  const graph = new GraphBuilder();
+  const linear = new LinearGraph(graph, quantization);
+  const weight = (name: string): WeightValues => encoder.get(name) as WeightValues;
+  const context: EncoderGraphContext = { graph, linear, config, weight };
+  const nameRoot = task === 'maskedLM' ? 'bert.' : '';
+
+  const wordTable = weight('embeddings.word_embeddings.weight');
+  const wordEmbeddings = graph.initializer(
+    `${nameRoot}embeddings.word_embeddings.weight`,
+    wordTable.values,
+    wordTable.shape,
+  );
+  let words: string;
+  let firstInput: string;
+  if (options.inputsEmbeds) {
+    firstInput = graph.input('inputs_embeds', 'float', [batch, sequence, config.hiddenSize]);
+    words = firstInput;
+  } else {
+    firstInput = graph.input('input_ids', 'int64', [batch, sequence]);
+    words = graph.node('Gather', [wordEmbeddings, firstInput]);
+  }
+  const attentionMask = graph.input('attention_mask', 'int64', [batch, sequence]);
+  const tokenTypeIds = graph.input('token_type_ids', 'int64', [batch, sequence]);
+  const sequenceLength = graph.node('Gather', [graph.node('Shape', [firstInput]), graph.int64([1])]);
+
+  let hidden = embeddingsGraph(context, words, tokenTypeIds, sequenceLength, nameRoot);
+  const additiveMask = additiveMaskGraph(graph, attentionMask);
+  for (let layer = 0; layer < config.numHiddenLayers; layer++) {
+    hidden = layerGraph(context, hidden, additiveMask, layer, nameRoot);
+  }
+  graph.output(hidden, 'last_hidden_state', 'float', [batch, sequence, config.hiddenSize]);
+  if (encoder.has('pooler.dense.weight')) {
+    graph.output(poolerGraph(context, hidden, nameRoot), 'pooler_output', 'float', [
+      batch,
+      config.hiddenSize,
+    ]);
+  }
+  if (task === 'maskedLM' && head) {
+    let headInput = hidden;
+    let rows = sequence;
+    if (options.maskedPositions) {
+      rows = 'num_positions';
+      const positions = graph.input('masked_positions', 'int64', [batch, rows]);
+      const indices = graph.node('Unsqueeze', [positions, graph.int64([2])]);
+      headInput = graph.node('GatherND', [hidden, indices], { batch_dims: { int: 1 } });
+    }
+    const headWeight = (name: string): WeightValues => head.get(name) as WeightValues;
+    const { transformed, logits } = maskedLMHeadGraph(
+      { ...context, headWeight },
+      headInput,
+      wordEmbeddings,
+      quantization === 'int8',
+    );
+    graph.output(logits, 'logits', 'float', [batch, rows, config.vocabSize]);
+    graph.output(transformed, 'transformed_hidden_state', 'float', [batch, rows, config.hiddenSize]);
+  }
+  return graph.encode({
+    graphName: task === 'maskedLM' ? 'BertForMaskedLM' : 'BertModel',
+    opset: onnxOpset,
+    irVersion,
+    producerVersion: '0.1.0',
+    docString: 'BERT exported by @icd/onnx from @icd/bert weights (HF names; linear weights [in, out]).',
+    metadata: {
+      'icd.config': JSON.stringify(config.toJson()),
+      'icd.task': task,
+      'icd.input': options.inputsEmbeds ? 'inputs_embeds' : 'input_ids',
+      'icd.masked_positions': String(options.maskedPositions ?? false),
+      'icd.quantization': quantization,
+    },
+  });
+}

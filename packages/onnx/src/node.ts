@@ -1,0 +1,9 @@
+/**
+ * `@icd/onnx/node`: file helpers for Node: write an exported model to disk, and load an ONNX file or a
+ * model folder (HF optimum layout: `model.onnx` + `config.json`) as an encoder or masked LM.
+ *
+ * @packageDocumentation
+ */
+
+export type { OnnxFolderOptions } from './node/onnx-files.js';
+export { exportOnnxFile, loadOnnxEncoder, loadOnnxMaskedLM, resolveOnnxFile } from './node/onnx-files.js';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/node.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  // onnxruntime is an optional peer loaded with a dynamic import: never bundle it.
+  external: ['onnxruntime-node', 'onnxruntime-web'],
+});
