@@ -28,6 +28,7 @@ export { CheckpointError } from './errors/checkpoint-error.js';
 export { DataFormatError } from './errors/data-format-error.js';
 export { IcdError } from './errors/icd-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
+export { TrainingError } from './errors/training-error.js';
 export { UnsupportedError } from './errors/unsupported-error.js';
 export { assertFiniteNumber, assertInteger, assertOneOf, invalidArgument } from './errors/validate.js';
 export type { Keyword } from './keyword.js';

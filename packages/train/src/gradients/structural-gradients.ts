@@ -2,7 +2,7 @@ import { UnsupportedError } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 // Vector-Jacobian products of the shape, reduction, softmax, matMul and gather kernels (see
-// register-gradients.ts for why @icd/bert registers gradients itself).
+// register-gradients.ts for why @icd/train registers gradients itself).
 
 type GradientMap = Record<string, () => tf.Tensor>;
 
@@ -163,7 +163,7 @@ export const structuralGradients: tf.GradConfig[] = [
         throw new UnsupportedError({
           feature: 'gradient:GatherV2',
           message:
-            '@icd/bert registers the gather gradient for axis 0 only; gather along axis 0 (transpose first) or install @tensorflow/tfjs',
+            '@icd/train registers the gather gradient for axis 0 only; gather along axis 0 (transpose first) or install @tensorflow/tfjs',
         });
       }
       const rows = tf.reshape(indices, [-1, 1]);
