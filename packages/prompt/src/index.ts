@@ -1,0 +1,32 @@
+/**
+ * `@icd/prompt`: prompt learning for ICD coding over any masked language model — OpenPrompt's template
+ * syntax (manual, soft and mixed templates), verbalizers (manual, soft, knowledgeable; `Verbalizer` is
+ * the extension point) and a single- or multi-label prompt model.
+ *
+ * @packageDocumentation
+ */
+
+export type { InputEmbeddingSource } from './templates/input-embeddings.js';
+export { ManualTemplate } from './templates/manual-template.js';
+export type { MixedTemplateOptions } from './templates/mixed-template.js';
+export { MixedTemplate } from './templates/mixed-template.js';
+export type { SoftTokenNumbering, TemplateUnit } from './templates/number-soft-tokens.js';
+export { numberSoftTokens } from './templates/number-soft-tokens.js';
+export type { LiteralValue } from './templates/parse-literal.js';
+export type { PlaceholderField, TemplateBlock, TemplateBlockKind } from './templates/parse-template-text.js';
+export { parseTemplateText } from './templates/parse-template-text.js';
+export type { PostProcessingFunction } from './templates/post-processing.js';
+export { builtInPostProcessing } from './templates/post-processing.js';
+export type { SoftTemplateOptions } from './templates/soft-template.js';
+export { SoftTemplate } from './templates/soft-template.js';
+export type {
+  PromptBatch,
+  PromptInput,
+  TemplateInputs,
+  TemplateJson,
+  TemplateOptions,
+  TruncationStats,
+  WrappedExample,
+} from './templates/template.js';
+export { Template } from './templates/template.js';
+export type { ShortenFunction, TruncationStrategy } from './templates/truncate-parts.js';
