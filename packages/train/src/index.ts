@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 
+export type { AdafactorOptions } from './adafactor.js';
+export { Adafactor } from './adafactor.js';
 export type { AdamWOptions } from './adamw.js';
 export { AdamW, isNoDecayParameter } from './adamw.js';
 export { clipGradientsByGlobalNorm, globalNorm } from './clip-gradients-by-global-norm.js';
