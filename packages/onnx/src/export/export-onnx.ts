@@ -88,12 +88,17 @@ export async function exportOnnx(
   const context: EncoderGraphContext = { graph, linear, config, weight };
   const nameRoot = task === 'maskedLM' ? 'bert.' : '';
 
-  const wordTable = weight('embeddings.word_embeddings.weight');
-  const wordEmbeddings = graph.initializer(
-    `${nameRoot}embeddings.word_embeddings.weight`,
-    wordTable.values,
-    wordTable.shape,
-  );
+  // Created on first use: an inputs_embeds encoder (or an int8 or untied decoder) does not need it.
+  let wordEmbeddingsName: string | undefined;
+  const wordEmbeddings = (): string => {
+    const table = weight('embeddings.word_embeddings.weight');
+    wordEmbeddingsName ??= graph.initializer(
+      `${nameRoot}embeddings.word_embeddings.weight`,
+      table.values,
+      table.shape,
+    );
+    return wordEmbeddingsName;
+  };
   let words: string;
   let firstInput: string;
   if (options.inputsEmbeds) {
@@ -101,7 +106,7 @@ export async function exportOnnx(
     words = firstInput;
   } else {
     firstInput = graph.input('input_ids', 'int64', [batch, sequence]);
-    words = graph.node('Gather', [wordEmbeddings, firstInput]);
+    words = graph.node('Gather', [wordEmbeddings(), firstInput]);
   }
   const attentionMask = graph.input('attention_mask', 'int64', [batch, sequence]);
   const tokenTypeIds = graph.input('token_type_ids', 'int64', [batch, sequence]);

@@ -4,14 +4,14 @@ import type { WeightValues } from './linear-graph.js';
 
 /**
  * HF `BertOnlyMLMHead` on `[batch, n, hidden]` hidden states: the transform
- * t = LayerNorm(act(Dense(h))) (what soft verbalizers read) and the decoder tied to the word embeddings,
- * logits = t·Eᵀ + b. In float32 the decoder is a `Gemm` with `transB` on the embedding initializer itself
+ * t = LayerNorm(act(Dense(h))) (what soft verbalizers read) and the decoder, logits = t·Eᵀ + b, with E the
+ * word embeddings (tied, HF's default) or `cls.predictions.decoder.weight` when the model has one. In float32 the decoder is a `Gemm` with `transB` on the embedding initializer itself
  * (no second copy of E); in int8 it is a quantized `[hidden, vocab]` copy of Eᵀ.
  */
 export function maskedLMHeadGraph(
   context: EncoderGraphContext & { readonly headWeight: (name: string) => WeightValues },
   hidden: string,
-  wordEmbeddings: string,
+  wordEmbeddings: () => string,
   quantized: boolean,
 ): { transformed: string; logits: string } {
   const { graph, config, headWeight } = context;
@@ -30,8 +30,10 @@ export function maskedLMHeadGraph(
   );
   const bias = headWeight('cls.predictions.bias');
   const biasName = graph.initializer('cls.predictions.bias', bias.values, bias.shape);
+  // Tied (HF default): the word embeddings; untied (`tie_word_embeddings: false`): its own weight.
+  const untied = headWeight('cls.predictions.decoder.weight') as WeightValues | undefined;
   if (quantized) {
-    const embeddings = context.weight('embeddings.word_embeddings.weight');
+    const embeddings = untied ?? context.weight('embeddings.word_embeddings.weight');
     const product = context.linear.matMul(transformed, 'cls.predictions.decoder.weight', {
       values: transpose(embeddings.values, config.vocabSize, config.hiddenSize),
       shape: [config.hiddenSize, config.vocabSize],
@@ -39,8 +41,11 @@ export function maskedLMHeadGraph(
     return { transformed, logits: graph.node('Add', [product, biasName]) };
   }
   // Gemm is 2-D: [batch·n, hidden] → [batch·n, vocab] → [batch, n, vocab].
+  const decoder = untied
+    ? graph.initializer('cls.predictions.decoder.weight', untied.values, untied.shape)
+    : wordEmbeddings();
   const flat = graph.node('Reshape', [transformed, graph.int64([-1, config.hiddenSize])]);
-  const product = graph.node('Gemm', [flat, wordEmbeddings, biasName], { transB: { int: 1 } });
+  const product = graph.node('Gemm', [flat, decoder, biasName], { transB: { int: 1 } });
   const leading = graph.node('Slice', [
     graph.node('Shape', [transformed]),
     graph.int64([0]),

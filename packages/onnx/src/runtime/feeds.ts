@@ -51,8 +51,7 @@ export function toInt64Matrix(fn: string, argument: string, batch: TokenBatch, b
   } else {
     const data = batch as TensorData<Int32Array>;
     if (
-      !data?.shape ||
-      data.shape.length !== 2 ||
+      data?.shape?.length !== 2 ||
       !data.data ||
       data.data.length !== (data.shape[0] ?? 0) * (data.shape[1] ?? 0)
     ) {

@@ -1,3 +1,4 @@
+import { invalidArgument } from '@icd/core';
 import protobuf from 'protobufjs/light.js';
 import { modelProtoType } from '../graph/graph-builder.js';
 
@@ -15,6 +16,21 @@ const lengthDelimited = 2;
  */
 export function readModelMetadata(bytes: Uint8Array): Record<string, string> {
   const entryType = modelProtoType().lookupType('onnx.StringStringEntryProto');
+  if (!(bytes instanceof Uint8Array))
+    invalidArgument('readModelMetadata', 'bytes', 'ONNX bytes (Uint8Array)', bytes);
+  try {
+    return readMetadataFields(bytes, entryType);
+  } catch (cause) {
+    return invalidArgument(
+      'readModelMetadata',
+      'bytes',
+      `an ONNX ModelProto (${String(cause)})`,
+      `${bytes.length} bytes`,
+    );
+  }
+}
+
+function readMetadataFields(bytes: Uint8Array, entryType: protobuf.Type): Record<string, string> {
   const reader = protobuf.Reader.create(bytes);
   const metadata: Record<string, string> = {};
   while (reader.pos < reader.len) {

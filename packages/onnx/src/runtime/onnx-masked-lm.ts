@@ -7,7 +7,7 @@ import type {
   TensorData,
   TokenBatch,
 } from '@icd/core';
-import { UnsupportedError } from '@icd/core';
+import { invalidArgument, UnsupportedError } from '@icd/core';
 import { type EmbeddingsInput, toInt64Matrix } from './feeds.js';
 import { type OnnxLoadOptions, type OnnxModelSource, OnnxSessionModel } from './onnx-session-model.js';
 
@@ -111,6 +111,15 @@ export class OnnxMaskedLM extends OnnxSessionModel implements MaskedLanguageMode
       max: length,
       expected: `a position in [0, ${length - 1}]`,
     });
+    const rows = 'inputsEmbeds' in input ? (input.inputsEmbeds.shape[0] ?? 0) : batchSize(input.inputIds);
+    if (matrix.rows !== rows) {
+      invalidArgument(
+        fn,
+        'positions',
+        `one row of positions per sequence (${rows} rows)`,
+        `${matrix.rows} rows`,
+      );
+    }
     const feed = new this.runtime.Tensor('int64', matrix.data, [matrix.rows, matrix.columns]);
     const output = await this.runSession(fn, input, ['logits', 'transformed_hidden_state'], {
       masked_positions: feed,
@@ -139,4 +148,8 @@ function sequenceLength(batch: TokenBatch): number {
   return Array.isArray(batch)
     ? ((batch[0] as readonly number[] | undefined)?.length ?? 0)
     : ((batch as TensorData<Int32Array>).shape[1] ?? 0);
+}
+
+function batchSize(batch: TokenBatch): number {
+  return Array.isArray(batch) ? batch.length : ((batch as TensorData<Int32Array>).shape[0] ?? 0);
 }

@@ -1,4 +1,4 @@
-import { UnsupportedError } from '@icd/core';
+import { invalidArgument, UnsupportedError } from '@icd/core';
 
 /** Element types of the tensors this package feeds and reads. */
 export type OrtTensorType = 'float32' | 'int64';
@@ -61,11 +61,23 @@ export function isNode(): boolean {
   return typeof candidate.process?.versions?.node === 'string';
 }
 
-async function importRuntime(name: string): Promise<OrtModule> {
+/**
+ * @internal Imports an onnxruntime package by name; an `UnsupportedError` saying what to install when
+ * it is missing. Exported for the missing-package test.
+ */
+export async function importRuntimePackage(name: string): Promise<OrtModule> {
   // A variable specifier keeps bundlers from resolving the optional peer at build time.
   const specifier = name;
-  const loaded = (await import(/* @vite-ignore */ specifier)) as OrtModule & { default?: OrtModule };
-  return loaded.InferenceSession ? loaded : (loaded.default as OrtModule);
+  try {
+    const loaded = (await import(/* @vite-ignore */ specifier)) as OrtModule & { default?: OrtModule };
+    return loaded.InferenceSession ? loaded : (loaded.default as OrtModule);
+  } catch (cause) {
+    throw new UnsupportedError({
+      feature: name,
+      message: `The ONNX engine needs the optional peer dependency ${name}, which could not be loaded: install it with \`npm i ${name}\` (or \`pnpm add ${name}\`).`,
+      cause,
+    });
+  }
 }
 
 /**
@@ -84,20 +96,13 @@ export async function loadOnnxRuntime(
   if (typeof choice === 'object') return choice;
   const name = packages[choice];
   if (!name) {
-    throw new UnsupportedError({
-      feature: 'onnxruntime',
-      message: `runtime must be 'node', 'web' or an onnxruntime module, got ${JSON.stringify(choice)}`,
-    });
+    invalidArgument('loadOnnxRuntime', 'runtime', "'node', 'web' or an onnxruntime module", choice);
   }
   let pending = cache.get(name);
   if (!pending) {
-    pending = importRuntime(name).catch((cause: unknown) => {
+    pending = importRuntimePackage(name).catch((error: unknown) => {
       cache.delete(name);
-      throw new UnsupportedError({
-        feature: name,
-        message: `The ONNX engine needs the optional peer dependency ${name}, which could not be loaded: install it with \`npm i ${name}\` (or \`pnpm add ${name}\`).`,
-        cause,
-      });
+      throw error;
     });
     cache.set(name, pending);
   }

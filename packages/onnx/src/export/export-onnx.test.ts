@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type BertForMaskedLM, selectBackend } from '@icd/bert';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OnnxEncoder } from '../runtime/onnx-encoder.js';
+import { OnnxMaskedLM } from '../runtime/onnx-masked-lm.js';
+import { fixtureVariants } from '../test-support/fixture-variants.js';
+import { loadTinyMaskedLM, maxAbsDifference, referenceCases } from '../test-support/tiny-fixture.js';
+import { exportOnnx } from './export-onnx.js';
+
+// Reference: fixtures/tiny/expected.json, HF's BERT equations in PyTorch float64 (scripts/make-reference.py).
+const tolerance = 1e-4;
+const cases = referenceCases();
+let mlm: BertForMaskedLM;
+
+beforeAll(async () => {
+  await selectBackend({ backend: 'cpu' });
+  mlm = loadTinyMaskedLM();
+});
+afterAll(() => mlm.dispose());
+
+const inputOf = (c: (typeof cases)[number]) => ({
+  inputIds: c.inputIds,
+  attentionMask: c.attentionMask,
+  tokenTypeIds: c.tokenTypeIds,
+});
+
+describe('exportOnnx (float32) against PyTorch and tfjs', () => {
+  it('encoder: last_hidden_state and pooler_output on padded batches 1×5, 3×9, 2×24', async () => {
+    const encoder = await OnnxEncoder.load(await exportOnnx(mlm.bert), { intraOpNumThreads: 1 });
+    expect(encoder.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+    expect(encoder.outputNames).toEqual(['last_hidden_state', 'pooler_output']);
+    for (const c of cases) {
+      const onnx = await encoder.encode(inputOf(c));
+      const tfjs = await mlm.bert.encode(inputOf(c));
+      expect(onnx.lastHiddenState.shape).toEqual([...c.shape, 32]);
+      expect(maxAbsDifference(onnx.lastHiddenState.data, c.lastHiddenState)).toBeLessThan(tolerance);
+      expect(maxAbsDifference(onnx.poolerOutput!.data, c.poolerOutput)).toBeLessThan(tolerance);
+      expect(maxAbsDifference(onnx.lastHiddenState.data, tfjs.lastHiddenState.data)).toBeLessThan(tolerance);
+      expect(maxAbsDifference(onnx.poolerOutput!.data, tfjs.poolerOutput!.data)).toBeLessThan(tolerance);
+    }
+    encoder.dispose();
+  });
+
+  it('masked LM: logits and the head transform at every position', async () => {
+    const onnxModel = await OnnxMaskedLM.load(await exportOnnx(mlm));
+    for (const c of cases) {
+      const onnx = await onnxModel.predictMasked(inputOf(c));
+      const tfjs = await mlm.predictMasked(inputOf(c));
+      expect(onnx.logits.shape).toEqual([...c.shape, 61]);
+      expect(maxAbsDifference(onnx.logits.data, c.logits)).toBeLessThan(tolerance);
+      expect(maxAbsDifference(onnx.logits.data, tfjs.logits.data)).toBeLessThan(tolerance);
+      expect(maxAbsDifference(onnx.lastHiddenState!.data, c.lastHiddenState)).toBeLessThan(tolerance);
+      const encoded = await onnxModel.encode(inputOf(c));
+      expect(maxAbsDifference(encoded.lastHiddenState.data, c.lastHiddenState)).toBeLessThan(tolerance);
+    }
+    onnxModel.dispose();
+  });
+
+  it('masked LM at chosen positions: logits and transformed_hidden_state there only', async () => {
+    const onnxModel = await OnnxMaskedLM.load(await exportOnnx(mlm, { maskedPositions: true }));
+    expect(onnxModel.inputNames).toContain('masked_positions');
+    for (const c of cases) {
+      const onnx = await onnxModel.predictAt(inputOf(c), c.positions);
+      expect(onnx.logits.shape).toEqual([c.shape[0], 2, 61]);
+      expect(onnx.transformedHiddenState.shape).toEqual([c.shape[0], 2, 32]);
+      expect(maxAbsDifference(onnx.logits.data, c.positionLogits)).toBeLessThan(tolerance);
+      expect(
+        maxAbsDifference(onnx.transformedHiddenState.data, c.positionTransformedHiddenState),
+      ).toBeLessThan(tolerance);
+    }
+    await expect(onnxModel.predictMasked(inputOf(cases[0]!))).rejects.toThrow(/predictAt/);
+    await expect(onnxModel.predictAt(inputOf(cases[0]!), [[5]])).rejects.toThrow(/positions/);
+    await expect(onnxModel.predictAt(inputOf(cases[1]!), [[1]])).rejects.toThrow(/one row of positions/);
+    onnxModel.dispose();
+  });
+
+  it('inputs_embeds: embeddings in place of token ids', async () => {
+    const encoder = await OnnxEncoder.load(await exportOnnx(mlm.bert, { inputsEmbeds: true }));
+    expect(encoder.inputNames[0]).toBe('inputs_embeds');
+    for (const c of cases) {
+      const inputsEmbeds = { data: Float32Array.from(c.inputsEmbeds), shape: [...c.shape, 32] };
+      const onnx = await encoder.encode({
+        inputsEmbeds,
+        attentionMask: c.attentionMask,
+        tokenTypeIds: c.tokenTypeIds,
+      });
+      expect(maxAbsDifference(onnx.lastHiddenState.data, c.embedsLastHiddenState)).toBeLessThan(tolerance);
+      expect(maxAbsDifference(onnx.poolerOutput!.data, c.embedsPoolerOutput)).toBeLessThan(tolerance);
+    }
+    await expect(encoder.encode(inputOf(cases[0]!))).rejects.toThrow(/inputsEmbeds/);
+    encoder.dispose();
+  });
+});
+
+describe('the committed exports checked by onnx.checker', () => {
+  const report = JSON.parse(
+    readFileSync(new URL('../../fixtures/onnx/check.json', import.meta.url), 'utf8'),
+  ) as {
+    fullCheck: boolean;
+    files: Record<string, { passed: boolean; sha256: string; opsets: Record<string, number> }>;
+  };
+
+  it('are byte for byte what the exporter writes now (else rerun scripts/export-fixtures.ts and check-onnx.py)', async () => {
+    expect(report.fullCheck).toBe(true);
+    for (const variant of fixtureVariants) {
+      const bytes = await exportOnnx(variant.encoderOnly ? mlm.bert : mlm, variant.options);
+      const entry = report.files[variant.file];
+      expect(entry, variant.file).toBeDefined();
+      expect(entry!.passed).toBe(true);
+      expect(entry!.opsets).toEqual({ 'ai.onnx': 17 });
+      expect(createHash('sha256').update(bytes).digest('hex'), variant.file).toBe(entry!.sha256);
+    }
+  });
+});
