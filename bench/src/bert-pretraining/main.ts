@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BertConfig, BertForMaskedLM, selectBackend } from '@icd/bert';
-import { loadTokenizer } from '@icd/tokenizer';
+import { loadTokenizer } from '@icd/tokenizer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,

@@ -16,7 +16,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BackendName, BertConfig, BertForMaskedLM, selectBackend } from '@icd/bert';
 import type { TokenizerLike } from '@icd/core';
-import { loadTokenizer, Tokenizer } from '@icd/tokenizer';
+import { Tokenizer } from '@icd/tokenizer';
+import { loadTokenizer } from '@icd/tokenizer/node';
 import {
   bertForMaskedLMPretrainable,
   evaluateMaskedLM,

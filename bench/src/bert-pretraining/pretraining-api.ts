@@ -13,4 +13,5 @@ export {
   readCorpusDocuments,
   shuffleBuffer,
 } from '@icd/bert';
-export { readCorpusLines, WordPieceTrainer } from '@icd/tokenizer';
+export { WordPieceTrainer } from '@icd/tokenizer';
+export { readCorpusLines } from '@icd/tokenizer/node';

@@ -1,2 +1,3 @@
 // The trainer as the benchmark uses it: the package's public API.
-export { readCorpusLines, WordPieceTrainer } from '@icd/tokenizer';
+export { WordPieceTrainer } from '@icd/tokenizer';
+export { readCorpusLines } from '@icd/tokenizer/node';

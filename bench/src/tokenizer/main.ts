@@ -42,7 +42,7 @@ function readCorpus(): string[] {
 
 async function loadImplementation(implementation: Implementation) {
   if (implementation === 'icd') {
-    const { loadTokenizer } = await import('@icd/tokenizer');
+    const { loadTokenizer } = await import('@icd/tokenizer/node');
     const tokenizer = loadTokenizer(modelDir);
     return {
       single: async (text: string) => tokenizer.encode(text).length,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClinicalNote } from '@icd/core';
 import { loadCodiesp } from '@icd/data';
-import { loadTokenizer } from '@icd/tokenizer';
+import { loadTokenizer } from '@icd/tokenizer/node';
 import { scorePredictionFile } from './score-codiesp.js';
 import { cosine, TfIdf } from './tf-idf.js';
 

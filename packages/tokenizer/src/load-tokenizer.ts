@@ -1,83 +1,62 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointError, invalidArgument, type SpecialTokens } from '@icd/core';
-import { Tokenizer } from './tokenizer.js';
+import { CheckpointError, DataFormatError, IcdError, invalidArgument } from '@icd/core';
+import type { Tokenizer } from './tokenizer.js';
+import { tokenizerFromFiles } from './tokenizer-from-files.js';
 
-interface TokenizerConfig {
-  do_lower_case?: boolean;
-  strip_accents?: boolean | null;
-  tokenize_chinese_chars?: boolean;
-  never_split?: string[] | null;
-  unk_token?: unknown;
-  cls_token?: unknown;
-  sep_token?: unknown;
-  pad_token?: unknown;
-  mask_token?: unknown;
-}
-
-function readJson(file: string): unknown {
+// The bytes of `file`, `undefined` when it does not exist; a folder or an unreadable file is an error.
+function readIfPresent(file: string): Uint8Array | undefined {
+  let isFile: boolean;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    isFile = statSync(file).isFile();
   } catch (cause) {
-    throw new CheckpointError({ file, message: 'cannot be read as JSON', cause });
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CheckpointError({ file, message: `cannot be read (${(cause as Error).message})`, cause });
   }
-}
-
-// tokenizer_config.json writes special tokens as strings or as {"content": ...} objects.
-function tokenName(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { content?: unknown }).content === 'string'
-  ) {
-    return (value as { content: string }).content;
+  if (!isFile) throw new CheckpointError({ file, message: 'is not a file' });
+  try {
+    return readFileSync(file);
+  } catch (cause) {
+    throw new CheckpointError({ file, message: `cannot be read (${(cause as Error).message})`, cause });
   }
-  return undefined;
 }
 
 /**
- * Loads a tokenizer from a model folder: `tokenizer.json` when present (with the special-token names of
- * `tokenizer_config.json`), else `vocab.txt` + `tokenizer_config.json` (`do_lower_case`, `strip_accents`,
- * `tokenize_chinese_chars`, `never_split`, special tokens) as `BertTokenizerFast` does. The only function
- * of this package that touches the file system.
+ * Loads a tokenizer from a model folder: `tokenizer.json` when present, else `vocab.txt`, with
+ * `tokenizer_config.json` (special-token names, casing, `never_split`, `clean_up_tokenization_spaces`) as
+ * transformers' `BertTokenizerFast.from_pretrained` reads them ({@link tokenizerFromFiles} has the rules).
+ * Node only (`@icd/tokenizer/node`); browsers pass the file contents to `tokenizerFromFiles`.
  *
- * @throws CheckpointError when neither file is there or one is malformed.
+ * @throws CheckpointError naming the file when the folder has neither file, or one is unreadable or
+ * malformed.
  * @example
  * ```ts
+ * import { loadTokenizer } from '@icd/tokenizer/node';
  * const tokenizer = loadTokenizer('../shared/models/bert-base-uncased');
  * ```
  */
 export function loadTokenizer(dir: string): Tokenizer {
   if (typeof dir !== 'string' || dir === '') invalidArgument('loadTokenizer', 'dir', 'a folder path', dir);
   const configFile = join(dir, 'tokenizer_config.json');
-  const config = (existsSync(configFile) ? readJson(configFile) : {}) as TokenizerConfig;
-  const specialTokens: { -readonly [K in keyof SpecialTokens]?: string } = {};
-  for (const key of ['unk', 'cls', 'sep', 'pad', 'mask'] as const) {
-    const name = tokenName(config[`${key}_token`]);
-    if (name !== undefined) specialTokens[key] = name;
-  }
   const jsonFile = join(dir, 'tokenizer.json');
-  if (existsSync(jsonFile)) {
-    try {
-      return Tokenizer.fromJSON(readFileSync(jsonFile, 'utf8'), { specialTokens });
-    } catch (cause) {
-      throw new CheckpointError({ file: jsonFile, message: (cause as Error).message, cause });
-    }
-  }
   const vocabFile = join(dir, 'vocab.txt');
-  if (!existsSync(vocabFile)) {
+  const tokenizerConfig = readIfPresent(configFile);
+  const tokenizerJson = readIfPresent(jsonFile);
+  const vocab = tokenizerJson === undefined ? readIfPresent(vocabFile) : undefined;
+  if (tokenizerJson === undefined && vocab === undefined) {
     throw new CheckpointError({ file: dir, message: 'has neither tokenizer.json nor vocab.txt' });
   }
   try {
-    return Tokenizer.fromVocab(readFileSync(vocabFile, 'utf8'), {
-      lowercase: config.do_lower_case ?? true,
-      stripAccents: config.strip_accents ?? undefined,
-      handleChineseChars: config.tokenize_chinese_chars ?? true,
-      neverSplit: config.never_split ?? [],
-      specialTokens,
-    });
+    return tokenizerFromFiles({ tokenizerJson, vocab, tokenizerConfig });
   } catch (cause) {
-    throw new CheckpointError({ file: vocabFile, message: (cause as Error).message, cause });
+    if (!IcdError.isInstance(cause)) throw cause;
+    // Name the file on disk: errors that name tokenizer_config.json are the config's, the rest come from
+    // the file the tokenizer was built from.
+    const reported = DataFormatError.isInstance(cause) ? cause.file : undefined;
+    const file = reported === 'tokenizer_config.json' ? configFile : tokenizerJson ? jsonFile : vocabFile;
+    let message = (cause as Error).message;
+    if (reported !== undefined && message.startsWith(`${reported}: `))
+      message = message.slice(reported.length + 2);
+    throw new CheckpointError({ file, message, cause });
   }
 }

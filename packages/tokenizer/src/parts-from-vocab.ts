@@ -5,7 +5,16 @@ import { WordPieceModel } from './models/wordpiece-model.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
 import { TemplateProcessing } from './post-processors/template-processing.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
+import { resolveSpecialTokenNames } from './special-token-names.js';
 import type { TokenizerParts } from './tokenizer-parts.js';
+
+const defaultSpecialTokens: SpecialTokens = {
+  unk: '[UNK]',
+  cls: '[CLS]',
+  sep: '[SEP]',
+  pad: '[PAD]',
+  mask: '[MASK]',
+};
 
 /**
  * Options of {@link Tokenizer.fromVocab}, as `BertTokenizerFast` / `tokenizer_config.json` name them.
@@ -18,18 +27,20 @@ import type { TokenizerParts } from './tokenizer-parts.js';
 export interface FromVocabOptions {
   /** Lower-case (default true; `do_lower_case`). */
   readonly lowercase?: boolean;
-  /** Strip accents; default follows `lowercase`. */
-  readonly stripAccents?: boolean;
+  /** Strip accents; default (`undefined` or `null`) follows `lowercase`. */
+  readonly stripAccents?: boolean | null;
   /** Spaces around CJK ideographs (default true; `tokenize_chinese_chars`). */
   readonly handleChineseChars?: boolean;
   /** Clean control characters and whitespace (default true). */
   readonly cleanText?: boolean;
-  /** Special token names (defaults `[UNK] [CLS] [SEP] [PAD] [MASK]`). */
-  readonly specialTokens?: Partial<SpecialTokens>;
+  /** Special token names (defaults `[UNK] [CLS] [SEP] [PAD] [MASK]`; `null` keeps the default). */
+  readonly specialTokens?: Partial<Record<keyof SpecialTokens, string | null>>;
   /** Extra tokens never split, matched in the original text (`never_split`). */
   readonly neverSplit?: readonly string[];
   readonly maxInputCharsPerWord?: number;
   readonly continuingSubwordPrefix?: string;
+  /** Default of `decode`'s space clean-up (`clean_up_tokenization_spaces`; default true, as `BertTokenizer`). */
+  readonly cleanUpTokenizationSpaces?: boolean;
 }
 
 /**
@@ -41,25 +52,41 @@ export interface FromVocabOptions {
  * ```
  */
 export function parseVocab(vocabText: string): Map<string, number> {
+  return readVocab(vocabText).vocab;
+}
+
+// The tokens of vocab.txt and its number of lines (the number of ids: a repeated line leaves a gap).
+function readVocab(vocabText: string): { vocab: Map<string, number>; size: number } {
   if (typeof vocabText !== 'string') invalidArgument('fromVocab', 'vocabText', 'a string', vocabText);
   const lines = vocabText.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const vocab = new Map<string, number>();
   for (const [id, line] of lines.entries()) vocab.set(line.trimEnd(), id);
-  if (vocab.size === 0) throw new DataFormatError({ message: 'vocab.txt is empty' });
-  return vocab;
+  if (vocab.size === 0) throw new DataFormatError({ file: 'vocab.txt', message: 'is empty' });
+  return { vocab, size: lines.length };
+}
+
+function optionalBoolean(options: FromVocabOptions, key: keyof FromVocabOptions): boolean | undefined {
+  const value = options[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') invalidArgument('fromVocab', key, 'a boolean', value);
+  return value;
 }
 
 /** The stages `BertTokenizerFast(vocab_file, ...)` builds. */
 export function partsFromVocab(vocabText: string, options: FromVocabOptions = {}): TokenizerParts {
-  const vocab = parseVocab(vocabText);
-  const names: SpecialTokens = {
-    unk: options.specialTokens?.unk ?? '[UNK]',
-    cls: options.specialTokens?.cls ?? '[CLS]',
-    sep: options.specialTokens?.sep ?? '[SEP]',
-    pad: options.specialTokens?.pad ?? '[PAD]',
-    mask: options.specialTokens?.mask ?? '[MASK]',
-  };
+  if (options === null || typeof options !== 'object')
+    invalidArgument('fromVocab', 'options', 'an object', options);
+  const { vocab, size } = readVocab(vocabText);
+  const names = resolveSpecialTokenNames('fromVocab', options.specialTokens, defaultSpecialTokens);
+  const neverSplit = options.neverSplit ?? [];
+  if (
+    !Array.isArray(neverSplit) ||
+    neverSplit.some((content) => typeof content !== 'string' || content === '')
+  )
+    invalidArgument('fromVocab', 'neverSplit', 'an array of non-empty strings', options.neverSplit);
+  const prefix = options.continuingSubwordPrefix ?? '##';
+  if (typeof prefix !== 'string') invalidArgument('fromVocab', 'continuingSubwordPrefix', 'a string', prefix);
   for (const key of ['cls', 'sep'] as const) {
     if (!vocab.has(names[key])) {
       throw new DataFormatError({
@@ -81,11 +108,9 @@ export function partsFromVocab(vocabText: string, options: FromVocabOptions = {}
     const id = vocab.get(content);
     if (id !== undefined) addedTokens.push(special(content, true, id));
   }
-  let nextId = Math.max(...vocab.values()) + 1;
-  for (const content of options.neverSplit ?? []) {
-    if (typeof content !== 'string' || content === '') {
-      invalidArgument('fromVocab', 'neverSplit', 'an array of non-empty strings', options.neverSplit);
-    }
+  // Never-split words missing from vocab.txt get the ids after it, as HF's added vocabulary assigns them.
+  let nextId = size;
+  for (const content of neverSplit) {
     if (addedTokens.some((token) => token.content === content)) continue;
     addedTokens.push(special(content, false, vocab.get(content) ?? nextId++));
   }
@@ -95,17 +120,18 @@ export function partsFromVocab(vocabText: string, options: FromVocabOptions = {}
   const cls = { kind: 'special', id: names.cls, typeId: 0 } as const;
   return {
     normalizer: new BertNormalizer({
-      lowercase: options.lowercase ?? true,
-      stripAccents: options.stripAccents,
-      handleChineseChars: options.handleChineseChars ?? true,
-      cleanText: options.cleanText ?? true,
+      lowercase: optionalBoolean(options, 'lowercase') ?? true,
+      stripAccents: optionalBoolean(options, 'stripAccents'),
+      handleChineseChars: optionalBoolean(options, 'handleChineseChars') ?? true,
+      cleanText: optionalBoolean(options, 'cleanText') ?? true,
     }),
     preTokenizer: new BertPreTokenizer(),
     model: new WordPieceModel({
       vocab,
+      vocabSize: size,
       unkToken: names.unk,
       maxInputCharsPerWord: options.maxInputCharsPerWord ?? 100,
-      continuingSubwordPrefix: options.continuingSubwordPrefix ?? '##',
+      continuingSubwordPrefix: prefix,
     }),
     postProcessor: new TemplateProcessing({
       single: [
@@ -120,13 +146,14 @@ export function partsFromVocab(vocabText: string, options: FromVocabOptions = {}
         { kind: 'sequence', sequence: 'B', typeId: 1 },
         { kind: 'special', id: names.sep, typeId: 1 },
       ],
-      specialTokens: {
-        [names.cls]: { ids: [clsId], tokens: [names.cls] },
-        [names.sep]: { ids: [sepId], tokens: [names.sep] },
-      },
+      specialTokens: new Map([
+        [names.cls, { ids: [clsId], tokens: [names.cls] }],
+        [names.sep, { ids: [sepId], tokens: [names.sep] }],
+      ]),
     }),
-    decoder: new WordPieceDecoder(options.continuingSubwordPrefix ?? '##', true),
+    decoder: new WordPieceDecoder(prefix, true),
     addedTokens,
     specialTokens: names,
+    cleanUpTokenizationSpaces: optionalBoolean(options, 'cleanUpTokenizationSpaces') ?? true,
   };
 }

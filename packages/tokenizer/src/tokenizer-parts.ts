@@ -22,8 +22,35 @@ export interface TokenizerParts {
   readonly postProcessor: PostProcessor | null;
   readonly decoder: Decoder | null;
   readonly addedTokens?: readonly AddedToken[];
-  /** Names of the special tokens; missing ones are guessed (`[PAD]`, `[MASK]`, the template's first/last). */
-  readonly specialTokens?: Partial<SpecialTokens>;
+  /**
+   * Names of the special tokens; missing (or `null`) ones are guessed (`[PAD]`, `[MASK]`, the template's
+   * first/last).
+   */
+  readonly specialTokens?: Partial<Record<keyof SpecialTokens, string | null>> | null;
+  /**
+   * Default of `decode`'s `cleanUpTokenizationSpaces` (transformers' `clean_up_tokenization_spaces`):
+   * default false, as a bare `tokenizer.json` read by HF `tokenizers` decodes.
+   */
+  readonly cleanUpTokenizationSpaces?: boolean;
+}
+
+/**
+ * Options of {@link Tokenizer.fromJSON}: what `tokenizer_config.json` adds to a `tokenizer.json`.
+ *
+ * @example
+ * ```ts
+ * Tokenizer.fromJSON(tokenizerJsonText, { cleanUpTokenizationSpaces: true, specialTokens: { mask: '[MASK]' } });
+ * ```
+ */
+export interface FromJsonOptions {
+  /** Special-token names (`null` or absent: guessed from the template and the usual BERT names). */
+  readonly specialTokens?: Partial<Record<keyof SpecialTokens, string | null>> | null;
+  /**
+   * Whether `decode` cleans up spaces by default (`clean_up_tokenization_spaces`). Default false: the
+   * Rust `tokenizers` reading this file alone does not; {@link tokenizerFromFiles} and `loadTokenizer` read
+   * it from `tokenizer_config.json` (default true there, as transformers' `BertTokenizer`).
+   */
+  readonly cleanUpTokenizationSpaces?: boolean;
 }
 
 /**

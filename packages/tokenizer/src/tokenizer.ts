@@ -7,6 +7,8 @@ import {
   type TokenizerLike,
 } from '@icd/core';
 import type { AddedToken } from './added-vocabulary.js';
+import { buildVocabulary } from './build-vocabulary.js';
+import { cleanUpTokenization } from './decoders/clean-up-tokenization.js';
 import type { Decoder } from './decoders/decoder.js';
 import { Encoding } from './encoding/encoding.js';
 import type { EncodingData } from './encoding/encoding-data.js';
@@ -22,7 +24,9 @@ import { type FromVocabOptions, partsFromVocab } from './parts-from-vocab.js';
 import type { PostProcessor } from './post-processors/post-processor.js';
 import { TemplateProcessing } from './post-processors/template-processing.js';
 import type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
-import type { TokenizerJson, TokenizerParts } from './tokenizer-parts.js';
+import { resolveSpecialTokenNames } from './special-token-names.js';
+import { type TokenizerConfigJson, tokenizerConfigOf } from './tokenizer-config.js';
+import type { FromJsonOptions, TokenizerJson, TokenizerParts } from './tokenizer-parts.js';
 
 /**
  * A BERT WordPiece tokenizer composed of HuggingFace-style stages (normalizer → pre-tokenizer → model →
@@ -46,7 +50,12 @@ export class Tokenizer implements TokenizerLike {
   readonly decoder: Decoder | null;
   readonly addedTokens: readonly AddedToken[];
   readonly specialTokens: SpecialTokens;
-  private readonly vocabulary: (string | undefined)[] = [];
+  /**
+   * Whether {@link Tokenizer.decode} removes the spaces before punctuation and contractions in the whole
+   * text (transformers' `clean_up_tokenization_spaces`, read from `tokenizer_config.json`), by default.
+   */
+  readonly cleanUpTokenizationSpaces: boolean;
+  private readonly vocabulary: (string | undefined)[];
   private readonly addedIds = new Map<string, number>();
   private readonly specialIds = new Set<number>();
   private readonly sequenceEncoder: SequenceEncoder;
@@ -58,9 +67,14 @@ export class Tokenizer implements TokenizerLike {
     this.postProcessor = parts.postProcessor;
     this.decoder = parts.decoder;
     this.addedTokens = parts.addedTokens ?? [];
-    for (let id = 0; id < this.model.vocabSize; id++) this.vocabulary[id] = this.model.idToToken(id);
+    if (!Array.isArray(this.addedTokens))
+      invalidArgument('Tokenizer', 'addedTokens', 'an array of added tokens', this.addedTokens);
+    const cleanUp = parts.cleanUpTokenizationSpaces ?? false;
+    if (typeof cleanUp !== 'boolean')
+      invalidArgument('Tokenizer', 'cleanUpTokenizationSpaces', 'a boolean', cleanUp);
+    this.cleanUpTokenizationSpaces = cleanUp;
+    this.vocabulary = buildVocabulary(this.model, this.addedTokens, this.postProcessor);
     for (const token of this.addedTokens) {
-      this.vocabulary[token.id] = token.content;
       this.addedIds.set(token.content, token.id);
       if (token.special) this.specialIds.add(token.id);
     }
@@ -72,19 +86,18 @@ export class Tokenizer implements TokenizerLike {
     );
     const template = this.postProcessor instanceof TemplateProcessing ? this.postProcessor.single : [];
     const specials = template.filter((piece) => piece.kind === 'special').map((piece) => piece.id);
-    const given = parts.specialTokens ?? {};
     const unk = 'unkToken' in this.model ? String(this.model.unkToken) : '[UNK]';
-    this.specialTokens = {
-      unk: given.unk ?? unk,
-      cls: given.cls ?? specials[0] ?? '[CLS]',
-      sep: given.sep ?? specials.at(-1) ?? '[SEP]',
-      pad: given.pad ?? '[PAD]',
-      mask: given.mask ?? '[MASK]',
-    };
+    this.specialTokens = resolveSpecialTokenNames('Tokenizer', parts.specialTokens, {
+      unk,
+      cls: specials[0] ?? '[CLS]',
+      sep: specials.at(-1) ?? '[SEP]',
+      pad: '[PAD]',
+      mask: '[MASK]',
+    });
   }
 
   /**
-   * A tokenizer from a HuggingFace `tokenizer.json` (parsed object or its text).
+   * A tokenizer from a HuggingFace `tokenizer.json` (parsed object, its text or its UTF-8 bytes).
    *
    * @example
    * ```ts
@@ -92,10 +105,15 @@ export class Tokenizer implements TokenizerLike {
    * ```
    */
   static fromJSON(
-    tokenizerJson: TokenizerJson | string,
-    options: { specialTokens?: Partial<SpecialTokens> } = {},
+    tokenizerJson: TokenizerJson | string | Uint8Array,
+    options: FromJsonOptions = {},
   ): Tokenizer {
-    return new Tokenizer(partsFromJson(tokenizerJson, options.specialTokens));
+    if (options === null || typeof options !== 'object')
+      invalidArgument('fromJSON', 'options', 'an object', options);
+    return new Tokenizer({
+      ...partsFromJson(tokenizerJson, options.specialTokens ?? undefined),
+      cleanUpTokenizationSpaces: options.cleanUpTokenizationSpaces,
+    });
   }
 
   /**
@@ -217,7 +235,9 @@ export class Tokenizer implements TokenizerLike {
 
   /**
    * Text of `ids`: tokens joined by the decoder (WordPiece: `##` pieces glued, specials kept unless
-   * `skipSpecialTokens`).
+   * `skipSpecialTokens`), then, with `cleanUpTokenizationSpaces` (default: this tokenizer's
+   * {@link Tokenizer.cleanUpTokenizationSpaces}, read from `tokenizer_config.json`), transformers'
+   * clean-up of spaces before punctuation and contractions over the whole text.
    *
    * @example
    * ```ts
@@ -227,7 +247,13 @@ export class Tokenizer implements TokenizerLike {
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
     if (!Array.isArray(ids) && !ArrayBuffer.isView(ids))
       invalidArgument('decode', 'ids', 'an array of ids', ids);
+    if (options === null || typeof options !== 'object')
+      invalidArgument('decode', 'options', 'an object', options);
     const skip = options.skipSpecialTokens ?? false;
+    if (typeof skip !== 'boolean') invalidArgument('decode', 'skipSpecialTokens', 'a boolean', skip);
+    const cleanUp = options.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces;
+    if (typeof cleanUp !== 'boolean')
+      invalidArgument('decode', 'cleanUpTokenizationSpaces', 'a boolean', cleanUp);
     const tokens: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
@@ -237,8 +263,22 @@ export class Tokenizer implements TokenizerLike {
       if (skip && this.specialIds.has(id)) continue;
       tokens.push(token);
     }
-    if (this.decoder === null) return tokens.join(' ');
-    return this.decoder.decode(tokens, options.cleanUpTokenizationSpaces);
+    const text = this.decoder === null ? tokens.join(' ') : this.decoder.decode(tokens);
+    return cleanUp ? cleanUpTokenization(text) : text;
+  }
+
+  /**
+   * The `tokenizer_config.json` of this tokenizer (`do_lower_case`, `strip_accents`,
+   * `tokenize_chinese_chars`, `clean_up_tokenization_spaces`, special-token names), written beside
+   * `tokenizer.json` so that transformers and `loadTokenizer` reload the same casing.
+   *
+   * @example
+   * ```ts
+   * writeFileSync('tokenizer_config.json', JSON.stringify(tokenizer.toConfigJSON(), null, 2));
+   * ```
+   */
+  toConfigJSON(): TokenizerConfigJson {
+    return tokenizerConfigOf(this);
   }
 
   /**

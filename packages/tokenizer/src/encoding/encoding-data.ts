@@ -1,3 +1,5 @@
+import { invalidArgument } from '@icd/core';
+
 /**
  * The typed-array form of an encoding, and the HuggingFace operations on it (`merge_with`, `truncate`,
  * `pad` of `tokenizers/src/tokenizer/encoding.rs`, re-implemented with the same semantics, overflowing
@@ -172,6 +174,7 @@ export class EncodingData {
     if (maxLength >= length) return this;
     if (maxLength === 0) return EncodingData.allocate(0).withOverflowing([this.withOverflowing([])]);
     const step = maxLength - stride;
+    if (!(step > 0)) invalidArgument('truncate', 'stride', `less than maxLength ${maxLength}`, stride);
     const windows: EncodingData[] = [];
     for (let start = 0; ; start += step) {
       const stop = Math.min(start + maxLength, length);

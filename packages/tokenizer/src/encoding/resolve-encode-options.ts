@@ -1,5 +1,11 @@
 import { assertInteger, assertOneOf, type EncodeOptions, invalidArgument } from '@icd/core';
 
+/**
+ * The longest length padding may produce (2^20 tokens, ~30 MB per encoding): `maxLength` / `padToMultipleOf`
+ * of 1e9 would otherwise allocate gigabytes of zeros before anything fails.
+ */
+export const maxPaddedLength = 1 << 20;
+
 /** Encode options with defaults applied and checked. */
 export interface ResolvedEncodeOptions {
   readonly addSpecialTokens: boolean;
@@ -24,7 +30,8 @@ export function resolveEncodeOptions(fn: string, options: EncodeOptions | undefi
   if (typeof addSpecialTokens !== 'boolean')
     invalidArgument(fn, 'addSpecialTokens', 'a boolean', addSpecialTokens);
   const { maxLength } = options;
-  if (maxLength !== undefined) assertInteger(fn, 'maxLength', maxLength, { min: 1 });
+  if (maxLength !== undefined)
+    assertInteger(fn, 'maxLength', maxLength, { min: 1, max: Number.MAX_SAFE_INTEGER });
   let truncation: ResolvedEncodeOptions['truncation'] = null;
   const requested = options.truncation ?? maxLength !== undefined;
   if (requested !== false) {
@@ -46,11 +53,15 @@ export function resolveEncodeOptions(fn: string, options: EncodeOptions | undefi
     if (padding === 'max_length' && maxLength === undefined) {
       invalidArgument(fn, 'maxLength', "an integer when padding is 'max_length'", maxLength);
     }
+    if (padding === 'max_length' && maxLength! > maxPaddedLength) {
+      invalidArgument(fn, 'maxLength', `at most ${maxPaddedLength} when padding is 'max_length'`, maxLength);
+    }
   }
   const paddingSide = options.paddingSide ?? 'right';
   assertOneOf(fn, 'paddingSide', paddingSide, ['right', 'left'] as const);
   const { padToMultipleOf } = options;
-  if (padToMultipleOf !== undefined) assertInteger(fn, 'padToMultipleOf', padToMultipleOf, { min: 1 });
+  if (padToMultipleOf !== undefined)
+    assertInteger(fn, 'padToMultipleOf', padToMultipleOf, { min: 1, max: maxPaddedLength });
   return {
     addSpecialTokens,
     maxLength,

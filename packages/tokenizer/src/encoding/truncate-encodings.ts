@@ -1,6 +1,24 @@
 import { invalidArgument } from '@icd/core';
 import type { EncodingData } from './encoding-data.js';
 
+// Windows of `length` tokens start every `length - stride` tokens: a step <= 0 would never end. HF's Rust
+// `Encoding::truncate` asserts the same ("`stride` must be strictly less than `max_len`").
+function checkStride(
+  sequence: EncodingData,
+  length: number,
+  stride: number,
+  which: 'first' | 'second',
+  strategy: string,
+): void {
+  if (length === 0 || sequence.length <= length || stride < length) return;
+  invalidArgument(
+    'encode',
+    'stride',
+    `less than ${length}, the window length '${strategy}' truncation leaves the ${which} text (maxLength minus the special tokens, shared between the texts of a pair); use a smaller stride, a larger maxLength${strategy === 'longest_first' ? ", or 'only_first' / 'only_second'" : ''}`,
+    stride,
+  );
+}
+
 /**
  * Truncates one sequence or a pair to `maxLength` tokens in all (specials excluded: the caller passes
  * the length left once the post-processor's specials are counted), as HF's `truncate_encodings`:
@@ -23,7 +41,10 @@ export function truncateEncodings(
   if (total <= maxLength) return [first, second];
   const excess = total - maxLength;
   if (strategy === 'longest_first') {
-    if (second === null) return [first.truncate(maxLength, stride), null];
+    if (second === null) {
+      checkStride(first, maxLength, stride, 'first', strategy);
+      return [first.truncate(maxLength, stride), null];
+    }
     let short = Math.min(first.length, second.length);
     let long = Math.max(first.length, second.length);
     const swapped = first.length > second.length;
@@ -33,6 +54,8 @@ export function truncateEncodings(
       long = short + (maxLength % 2);
     }
     const [firstLength, secondLength] = swapped ? [long, short] : [short, long];
+    checkStride(first, firstLength, stride, 'first', strategy);
+    checkStride(second, secondLength, stride, 'second', strategy);
     return [first.truncate(firstLength, stride), second.truncate(secondLength, stride)];
   }
   const targetIsFirst = strategy === 'only_first';
@@ -53,6 +76,7 @@ export function truncateEncodings(
       maxLength,
     );
   }
+  checkStride(target, target.length - excess, stride, targetIsFirst ? 'first' : 'second', strategy);
   const cut = target.truncate(target.length - excess, stride);
   return targetIsFirst ? [cut, second] : [first, cut];
 }

@@ -1,6 +1,6 @@
 import { DataFormatError, invalidArgument, UnsupportedError } from '@icd/core';
 import type { Model, ModelJson } from './model.js';
-import { WordPieceModel } from './wordpiece-model.js';
+import { vocabularyIdProblem, WordPieceModel } from './wordpiece-model.js';
 
 /**
  * Builds a model from its `tokenizer.json` form. Supported: `WordPiece`.
@@ -25,6 +25,14 @@ export function createModel(json: ModelJson): Model {
       message: `model.vocab must be an object of token to id, got ${typeof vocab}`,
     });
   }
+  // Read own entries only: a token named "__proto__" or "constructor" is an ordinary token.
+  const entries = new Map(Object.entries(vocab as Record<string, unknown>));
+  const problem = vocabularyIdProblem(entries, entries.size);
+  if (problem !== undefined) {
+    throw new DataFormatError({
+      message: `tokenizer.json model.vocab[${JSON.stringify(problem.token)}] must be ${problem.expected}, got ${JSON.stringify(problem.id) ?? String(problem.id)}`,
+    });
+  }
   const text = (key: string, fallback: string): string => {
     const value = json[key];
     if (value === undefined || value === null) return fallback;
@@ -32,8 +40,13 @@ export function createModel(json: ModelJson): Model {
     return value;
   };
   const limit = json.max_input_chars_per_word;
+  if (limit !== undefined && limit !== null && !(Number.isSafeInteger(limit) && (limit as number) >= 1)) {
+    throw new DataFormatError({
+      message: `tokenizer.json model.max_input_chars_per_word must be an integer >= 1, got ${JSON.stringify(limit)}`,
+    });
+  }
   return new WordPieceModel({
-    vocab: vocab as Record<string, number>,
+    vocab: entries as Map<string, number>,
     unkToken: text('unk_token', '[UNK]'),
     continuingSubwordPrefix: text('continuing_subword_prefix', '##'),
     maxInputCharsPerWord: limit === undefined || limit === null ? 100 : (limit as number),

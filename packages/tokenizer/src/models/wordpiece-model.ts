@@ -13,14 +13,47 @@ import { VocabularyTrie } from './vocabulary-trie.js';
  * ```
  */
 export interface WordPieceModelOptions {
-  /** Token → id. Ids need not be dense but must be non-negative integers. */
+  /** Token → id. Ids must be distinct integers in `[0, vocabSize)`. */
   readonly vocab: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
+  /**
+   * Number of ids (default: the number of tokens, so ids are `0 … n-1`). Larger only when ids have gaps,
+   * as a `vocab.txt` with a repeated line has (the later line wins, as in HF).
+   */
+  readonly vocabSize?: number;
   /** Token for words that cannot be split (default `[UNK]`). */
   readonly unkToken?: string;
   /** Prefix of word-continuation pieces (default `##`). */
   readonly continuingSubwordPrefix?: string;
   /** Words longer than this many code points become one unknown token (default 100). */
   readonly maxInputCharsPerWord?: number;
+}
+
+/** Ids above this are refused: 16M tokens is far beyond any WordPiece vocabulary (BERT's has 30,522). */
+const maxVocabularySize = 1 << 24;
+
+/**
+ * The first id of `vocabulary` that is not a distinct integer in `[0, size)`, with what was expected;
+ * `undefined` when every id is fine. Checked before anything is allocated by id, so a hostile id (2e8,
+ * 2**32, -1, "0") cannot allocate gigabytes or wrap around in an `Int32Array`.
+ *
+ * @internal
+ */
+export function vocabularyIdProblem(
+  vocabulary: ReadonlyMap<string, unknown>,
+  size: number,
+): { token: string; id: unknown; expected: string } | undefined {
+  const owners = new Map<number, string>();
+  for (const [token, id] of vocabulary) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= size) {
+      return { token, id, expected: `an integer in [0, ${size - 1}] (the vocabulary has ${size} ids)` };
+    }
+    const owner = owners.get(id);
+    if (owner !== undefined) {
+      return { token, id, expected: `an id no other token has (${JSON.stringify(owner)} has ${id})` };
+    }
+    owners.set(id, token);
+  }
+  return undefined;
 }
 
 /**
@@ -57,11 +90,22 @@ export class WordPieceModel extends Model {
       invalidArgument('WordPieceModel', 'vocab', 'a Map or record of token to id', vocab);
     }
     this.vocabulary = vocab instanceof Map ? new Map(vocab) : new Map(Object.entries(vocab));
-    this.tokensById = [];
-    for (const [token, id] of this.vocabulary) {
-      assertInteger('WordPieceModel', `vocab[${JSON.stringify(token)}]`, id, { min: 0 });
-      this.tokensById[id] = token;
+    const size = options.vocabSize ?? this.vocabulary.size;
+    assertInteger('WordPieceModel', 'vocabSize', size, {
+      min: this.vocabulary.size,
+      max: Math.max(this.vocabulary.size, maxVocabularySize),
+    });
+    const problem = vocabularyIdProblem(this.vocabulary, size);
+    if (problem !== undefined) {
+      invalidArgument(
+        'WordPieceModel',
+        `vocab[${JSON.stringify(problem.token)}]`,
+        problem.expected,
+        problem.id,
+      );
     }
+    this.tokensById = new Array<string | undefined>(size);
+    for (const [token, id] of this.vocabulary) this.tokensById[id] = token;
     this.unkToken = options.unkToken ?? '[UNK]';
     this.continuingSubwordPrefix = options.continuingSubwordPrefix ?? '##';
     this.maxInputCharsPerWord = options.maxInputCharsPerWord ?? 100;

@@ -1,3 +1,4 @@
+import { invalidArgument } from '@icd/core';
 import { characterClasses } from '../unicode/character-classes.js';
 import { lowercaseExceptions, stripAccentsExceptions } from '../unicode/unicode-tables.js';
 import type { NormalizedText } from './normalized-text.js';
@@ -117,6 +118,13 @@ export class BertNormalizer extends Normalizer {
 
   constructor(options: BertNormalizerOptions = {}) {
     super();
+    if (options === null || typeof options !== 'object')
+      invalidArgument('BertNormalizer', 'options', 'an object', options);
+    for (const key of ['cleanText', 'handleChineseChars', 'stripAccents', 'lowercase'] as const) {
+      const value = options[key];
+      if (value !== undefined && typeof value !== 'boolean')
+        invalidArgument('BertNormalizer', key, 'a boolean', value);
+    }
     this.cleanText = options.cleanText ?? true;
     this.handleChineseChars = options.handleChineseChars ?? true;
     this.stripAccents = options.stripAccents;

@@ -30,10 +30,10 @@ export class BertProcessing extends TemplateProcessing {
         { kind: 'sequence', sequence: 'B', typeId: 1 },
         { kind: 'special', id: sep[0], typeId: 1 },
       ],
-      specialTokens: {
-        [cls[0]]: { ids: [cls[1]], tokens: [cls[0]] },
-        [sep[0]]: { ids: [sep[1]], tokens: [sep[0]] },
-      },
+      specialTokens: new Map([
+        [cls[0], { ids: [cls[1]], tokens: [cls[0]] }],
+        [sep[0], { ids: [sep[1]], tokens: [sep[0]] }],
+      ]),
     });
   }
 

@@ -4,9 +4,15 @@ import type { PostProcessor, PostProcessorJson } from './post-processor.js';
 import { TemplateProcessing } from './template-processing.js';
 
 function pair(value: unknown, key: string): [string, number] {
-  if (!Array.isArray(value) || typeof value[0] !== 'string' || !Number.isInteger(value[1])) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    typeof value[0] !== 'string' ||
+    !Number.isSafeInteger(value[1]) ||
+    value[1] < 0
+  ) {
     throw new DataFormatError({
-      message: `post_processor.${key} must be [token, id], got ${JSON.stringify(value)}`,
+      message: `post_processor.${key} must be [token, non-negative integer id], got ${JSON.stringify(value)}`,
     });
   }
   return [value[0], value[1]];

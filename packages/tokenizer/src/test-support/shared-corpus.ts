@@ -8,8 +8,12 @@ const repositoryRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..
 /** `<repo root>/../shared`, or `ICD_SHARED_DIR`. */
 export const sharedDir = process.env.ICD_SHARED_DIR ?? resolve(repositoryRoot, '../shared');
 export const modelDir = join(sharedDir, 'models/bert-base-uncased');
-export const hasShared =
-  existsSync(join(modelDir, 'tokenizer.json')) && existsSync(join(sharedDir, 'data/codiesp'));
+/** The bert-base-uncased tokenizer files are there (tests that need only them). */
+export const hasModel =
+  existsSync(join(modelDir, 'tokenizer.json')) && existsSync(join(modelDir, 'tokenizer_config.json'));
+if (!hasModel)
+  console.warn(`@icd/tokenizer: ${modelDir} not found; the transformers.js peer cases are skipped`);
+export const hasShared = hasModel && existsSync(join(sharedDir, 'data/codiesp'));
 if (!hasShared)
   console.warn(
     `@icd/tokenizer: ${sharedDir} (models/bert-base-uncased, data/codiesp) not found; corpus parity tests are skipped`,

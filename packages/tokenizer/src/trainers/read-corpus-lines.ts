@@ -80,7 +80,7 @@ async function listFiles(root: string, extensions: readonly string[], recursive:
   for (const entry of entries) {
     const full = join(root, entry.name);
     if (entry.isDirectory()) {
-      if (recursive) files.push(...(await listFiles(full, extensions, recursive)));
+      if (recursive) for (const file of await listFiles(full, extensions, recursive)) files.push(file);
     } else if (entry.isFile() && extensions.includes(extname(entry.name))) {
       files.push(full);
     }
