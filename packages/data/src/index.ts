@@ -9,8 +9,9 @@
 export type { PlantedNote, RedactionEvaluation } from './deid/evaluate-redaction.js';
 export { evaluateRedaction, parsePlantedNotes } from './deid/evaluate-redaction.js';
 export type { PhiType } from './deid/phi-patterns.js';
-export type { RedactedSpan, RedactPhiOptions } from './deid/redact-phi.js';
+export type { RedactedSpan, RedactPhiOptions, RedactPhiResult } from './deid/redact-phi.js';
 export { PHI_TYPES, redactPhi } from './deid/redact-phi.js';
+export type { ShiftDatesOptions } from './deid/shift-date.js';
 export type { Icd10Chapter } from './icd/icd10-chapters.js';
 export { ICD10_CHAPTERS, icd10Chapter } from './icd/icd10-chapters.js';
 export type { DescribeOptions } from './icd/icd10-description-table.js';

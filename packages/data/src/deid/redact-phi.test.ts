@@ -49,6 +49,73 @@ describe('redactPhi', () => {
     expect(redactPhi(input)).toEqual({ text: input, spans: [] });
   });
 
+  // The strings an outside probe of wave 1 found leaking or over-redacted (issue 11).
+  it.each([
+    ['MRN #: 1234567', 'MRN #: [ID]'],
+    ['mrn: 7654321', 'mrn: [ID]'],
+    ['PATIENT NAME: JOHN SMITH', 'PATIENT NAME: [NAME]'],
+    ['Reviewed with Dr.Smith today.', 'Reviewed with Dr.[NAME] today.'],
+    ['seen by dr smith in clinic', 'seen by dr [NAME] in clinic'],
+    ['Mr. van der Berg was reviewed.', 'Mr. [NAME] was reviewed.'],
+    ['John Smith, 68M, chest pain.', '[NAME], 68M, chest pain.'],
+    ['Echo 2023/03/12: normal.', 'Echo [DATE]: normal.'],
+    ['Upload from 192.168.14.203 and fe80::1ff:fe23:4567:890a.', 'Upload from [IP] and [IP].'],
+    ['REFERRING PHYSICIAN: DR ALAN BROWN', 'REFERRING PHYSICIAN: DR [NAME]'],
+    ['ADDRESS: 12 HIGH STREET, YORK YO1 7HF', 'ADDRESS: [ADDRESS]'],
+  ])('English probe %j', (input, expected) => {
+    expect(redactPhi(input).text).toBe(expected);
+  });
+
+  it.each([
+    'Diagnosis by the Mayo Clinic criteria.',
+    'Vaccine Lot 1234567890 recorded; batch no. 20240117 used.',
+    'Version 1.2.3.4 of the device software; ratio 10:30.',
+    'dr to review; mr and echo booked.',
+    'Platelets 280.000/mm3 (150.000-400.000/mm3).',
+    'compatible with a nodule of the sister Joseph.',
+  ])('English facts that look like identifiers stay: %j', (input) => {
+    expect(redactPhi(input)).toEqual({ text: input, spans: [] });
+  });
+
+  it.each([
+    ['Paciente: Juan Pérez, NHC: 4471203.', 'Paciente: [NAME], NHC: [ID].'],
+    ['Vive en Calle Mayor 12, 28013 Madrid.', 'Vive en [ADDRESS].'],
+    ['Domicilio: Avenida de la Constitución 45', 'Domicilio: [ADDRESS]'],
+    ['Valorada por la Dra. García López.', 'Valorada por la Dra. [NAME].'],
+    [
+      'Ingresa el 12 de marzo de 2023 en el Hospital Universitario La Paz.',
+      'Ingresa el [DATE] en el [ADDRESS].',
+    ],
+    [
+      'Mujer de 93 años; su hija Lucía, móvil 654 32 10 98.',
+      'Mujer de [AGE]; su hija [NAME], móvil [PHONE].',
+    ],
+    ['DNI 12345678Z, NIE X1234567L, Tel.: +34 91 123 45 67', 'DNI [ID], NIE [ID], Tel.: [PHONE]'],
+    ['Acude el Sr. De la Fuente con D. Antonio Ruiz Castillo.', 'Acude el Sr. [NAME] con D. [NAME].'],
+    ['Paciente H.V.P.D., 16 años.', 'Paciente [NAME], 16 años.'],
+  ])('Spanish, language es: %j', (input, expected) => {
+    expect(redactPhi(input, { language: 'es' }).text).toBe(expected);
+  });
+
+  it.each([
+    'Cumple criterios de Duke; síndrome de Wolff-Parkinson-White y enfermedad de Parkinson.',
+    'Varón de 68 años, TA 160/95 mmHg, FC 98 lpm, Hb 10,5 g/dl, FEVI 35%.',
+    'Plaquetas 501.000/μl (125.000-350.000), HCO3 13,2 mEq/l, leucocitos 17850 neutrófilos 86%.',
+    'Valorada por Psiquiatría; ingresa en el Hospital de Día y en el Centro de Salud Mental.',
+    'Corrección esférica de +0,50 D. Desapareció la inyección.',
+    'Compatible con nódulo de la hermana María José.',
+    'Heparina sódica 5.000 UI; CIE-10 I48.0; escala de Glasgow 15.',
+  ])('Spanish facts stay, language es: %j', (input) => {
+    expect(redactPhi(input, { language: 'es' })).toEqual({ text: input, spans: [] });
+  });
+
+  it('Spanish rules only with language es; an unknown language is refused', () => {
+    const spanish = 'Paciente: Juan Pérez, 12 de marzo de 2023';
+    expect(redactPhi(spanish).text).toBe(spanish);
+    expect(redactPhi(spanish, { language: 'es' }).text).toBe('Paciente: [NAME], [DATE]');
+    expect(() => redactPhi('x', { language: 'fr' as 'es' })).toThrow(InvalidArgumentError);
+  });
+
   it('holds the RedactedSpan TSDoc example', () => {
     expect(redactPhi('Seen by Dr. Alice Chen.').spans).toEqual([
       { start: 12, end: 22, type: 'NAME', original: 'Alice Chen', replacement: '[NAME]' },

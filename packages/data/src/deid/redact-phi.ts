@@ -1,5 +1,7 @@
-import { invalidArgument } from '@icd/core';
+import { assertOneOf, invalidArgument } from '@icd/core';
 import { findPhiCandidates, type PhiType } from './phi-patterns.js';
+import { SPANISH_RULES } from './phi-patterns-es.js';
+import { dateShiftDays, type ShiftDatesOptions, shiftDate } from './shift-date.js';
 
 /**
  * Every identifier type {@link redactPhi} knows, each replaced by `[TYPE]`.
@@ -15,6 +17,7 @@ export const PHI_TYPES: readonly PhiType[] = [
   'PHONE',
   'EMAIL',
   'URL',
+  'IP',
   'ID',
   'ADDRESS',
   'AGE',
@@ -43,12 +46,35 @@ export interface RedactPhiOptions {
   readonly types?: readonly PhiType[];
   /** The replacement of a span of `type`. Default `[TYPE]` (`[NAME]`, `[DATE]`, ...). */
   readonly placeholder?: (type: PhiType) => string;
+  /**
+   * `'en'` (default): the English rules. `'es'`: the English rules plus Spanish ones (titles `Dra.`,
+   * `Sr.`, `D.`; labels `Paciente:`, `Médico responsable:`; `su hija Lucía`; `12 de marzo de 2023`; nine-digit
+   * phone numbers; NHC, DNI/NIE, NUSS; `Calle Mayor 12, 28013 Madrid`; `Hospital Universitario La Paz`;
+   * `93 años`).
+   */
+  readonly language?: 'en' | 'es';
+  /**
+   * Replace dates by the same date moved by one seeded offset per call (one note), keeping their format,
+   * instead of `[DATE]`; see {@link ShiftDatesOptions}. A date that cannot be read still becomes `[DATE]`.
+   */
+  readonly shiftDates?: ShiftDatesOptions;
+}
+
+/** What {@link redactPhi} returns. */
+export interface RedactPhiResult {
+  /** The text with every identifier replaced. */
+  readonly text: string;
+  /** The replaced spans, in text order. */
+  readonly spans: RedactedSpan[];
+  /** With `shiftDates`: the offset in days applied to every date of this text. */
+  readonly dateShiftDays?: number;
 }
 
 // When two detectors claim overlapping text, the more specific type wins, then the longer span.
 const PRIORITY: Record<PhiType, number> = {
   EMAIL: 0,
   URL: 1,
+  IP: 1,
   ID: 2,
   PHONE: 3,
   DATE: 4,
@@ -77,18 +103,25 @@ const PRIORITY: Record<PhiType, number> = {
  * // spans: [{ start: 12, end: 22, type: 'NAME', original: 'Alice Chen', replacement: '[NAME]' }, ...]
  * ```
  */
-export function redactPhi(
-  text: string,
-  options: RedactPhiOptions = {},
-): { text: string; spans: RedactedSpan[] } {
+export function redactPhi(text: string, options: RedactPhiOptions = {}): RedactPhiResult {
   if (typeof text !== 'string') invalidArgument('redactPhi', 'text', 'a string', text);
   const types = new Set(options.types ?? PHI_TYPES);
   for (const type of types) {
     if (!PHI_TYPES.includes(type))
       invalidArgument('redactPhi', 'types', `a list of ${PHI_TYPES.join(', ')}`, type);
   }
+  const language = options.language ?? 'en';
+  assertOneOf('redactPhi', 'language', language, ['en', 'es'] as const);
+  const shift = options.shiftDates;
+  if (shift !== undefined && (shift === null || typeof shift !== 'object')) {
+    invalidArgument('redactPhi', 'shiftDates', 'an object { seed, maxDays?, numericOrder? }', shift);
+  }
+  const numericOrder = shift?.numericOrder ?? 'dmy';
+  if (shift !== undefined)
+    assertOneOf('redactPhi', 'shiftDates.numericOrder', numericOrder, ['dmy', 'mdy'] as const);
+  const offset = shift === undefined ? undefined : dateShiftDays(shift);
   const placeholder = options.placeholder ?? ((type: PhiType) => `[${type}]`);
-  const candidates = findPhiCandidates(text, types);
+  const candidates = findPhiCandidates(text, types, language === 'es' ? SPANISH_RULES : undefined);
   candidates.sort((a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start));
   // owner[i] = 1 + the index in `kept` of the span that claimed character i (0: free). Checking a candidate
   // costs its length, so resolution stays linear in the text however many candidates there are.
@@ -115,10 +148,15 @@ export function redactPhi(
   let output = '';
   let cursor = 0;
   for (const span of resolved) {
-    const replacement = placeholder(span.type);
+    const original = text.slice(span.start, span.end);
+    const replacement =
+      (offset !== undefined && span.type === 'DATE'
+        ? shiftDate(original, offset, numericOrder, language)
+        : undefined) ?? placeholder(span.type);
     output += text.slice(cursor, span.start) + replacement;
-    spans.push({ ...span, original: text.slice(span.start, span.end), replacement });
+    spans.push({ ...span, original, replacement });
     cursor = span.end;
   }
-  return { text: output + text.slice(cursor), spans };
+  const redacted = output + text.slice(cursor);
+  return offset === undefined ? { text: redacted, spans } : { text: redacted, spans, dateShiftDays: offset };
 }
