@@ -18,6 +18,15 @@ export { NEGATION_CUES, SCOPE_TERMINATORS } from './dictionary/negation-cues.js'
 export type { TermEntry } from './dictionary/term-entry.js';
 export type { MatchOptions, TermMatch, TermMatcherOptions } from './dictionary/term-matcher.js';
 export { TermMatcher } from './dictionary/term-matcher.js';
+export type { Candidate, CandidateOptions } from './keywords/candidates.js';
+export { findCandidates } from './keywords/candidates.js';
+export type { WindowOptions } from './keywords/contextual-tokens.js';
+export type { MaxSumOptions, MmrOptions } from './keywords/diversity.js';
+export { maxSumDistance, mmr } from './keywords/diversity.js';
+export type { ExtractKeywordsOptions, KeywordDiversity } from './keywords/extract-keywords.js';
+export { extractKeywords, extractKeywordsBatch } from './keywords/extract-keywords.js';
+export type { ScoredCandidate, Vector } from './keywords/similarity.js';
+export { cosineSimilarity, rankByCosine, seededDocumentEmbedding } from './keywords/similarity.js';
 export { splitSentences } from './text/sentences.js';
 export type { StopWordLanguage } from './text/stop-words.js';
 export { stopWords } from './text/stop-words.js';
