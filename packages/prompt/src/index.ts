@@ -30,3 +30,15 @@ export type {
 } from './templates/template.js';
 export { Template } from './templates/template.js';
 export type { ShortenFunction, TruncationStrategy } from './templates/truncate-parts.js';
+export type { KnowledgeableVerbalizerOptions } from './verbalizers/knowledgeable-verbalizer.js';
+export { KnowledgeableVerbalizer } from './verbalizers/knowledgeable-verbalizer.js';
+export type { LabelWords, LabelWordTable } from './verbalizers/label-words.js';
+export { addPrefix, labelWordTable, resolveLabelWords } from './verbalizers/label-words.js';
+export type { ManualVerbalizerOptions, MultiTokenHandler } from './verbalizers/manual-verbalizer.js';
+export { ManualVerbalizer } from './verbalizers/manual-verbalizer.js';
+export type { MaskOutputs } from './verbalizers/mask-outputs.js';
+export { maskOutputsFromHidden, maskOutputsFromLogits } from './verbalizers/mask-outputs.js';
+export type { MaskedLMDecoderSource, SoftVerbalizerOptions } from './verbalizers/soft-verbalizer.js';
+export { SoftVerbalizer } from './verbalizers/soft-verbalizer.js';
+export type { VerbalizerJson, VerbalizerOptions } from './verbalizers/verbalizer.js';
+export { Verbalizer } from './verbalizers/verbalizer.js';

@@ -108,7 +108,11 @@ export class SoftTemplate extends Template {
     const [rows, length] = batch.inputIds.shape as [number, number];
     return tf.tidy(() => {
       const ids = tf.tensor2d(batch.inputIds.data, [rows, length], 'int32');
-      const prompt = tf.tile(tf.expandDims(this.weights.get('soft_embeds')!, 0), [rows, 1, 1]);
+      // Broadcast by an addition (its gradient sums over the batch; @icd/train registers no Tile gradient).
+      const prompt = tf.add(
+        tf.zeros([rows, this.numTokens, wordEmbeddings.shape[1]]),
+        this.weights.get('soft_embeds')!,
+      );
       const inputsEmbeds = tf.concat([prompt, tf.gather(wordEmbeddings, ids)], 1) as tf.Tensor3D;
       const mask = tf.tensor2d(batch.attentionMask.data, [rows, length], 'int32');
       const attentionMask = tf.concat([tf.ones([rows, this.numTokens], 'int32'), mask], 1) as tf.Tensor2D;
