@@ -26,12 +26,18 @@ export function tokenizerFiles(tokenizer: TokenizerLike, config: BertConfig): Re
   }
   const { unk, sep, pad, cls, mask } = tokenizer.specialTokens;
   const special = { unk_token: unk, sep_token: sep, pad_token: pad, cls_token: cls, mask_token: mask };
+  const serializable = tokenizer as TokenizerLike & {
+    toJSON?: () => unknown;
+    toConfigJSON?: () => Record<string, unknown>;
+  };
+  // @icd/tokenizer's Tokenizer says its casing (do_lower_case, strip_accents, ...): without it transformers
+  // reloads a cased tokenizer lower-cased.
+  const settings = typeof serializable.toConfigJSON === 'function' ? serializable.toConfigJSON() : {};
   const files: Record<string, string> = {
     'vocab.txt': `${lines.join('\n')}\n`,
     'special_tokens_map.json': `${JSON.stringify(special, null, 2)}\n`,
-    'tokenizer_config.json': `${JSON.stringify({ tokenizer_class: 'BertTokenizer', model_max_length: config.maxPositionEmbeddings, ...special }, null, 2)}\n`,
+    'tokenizer_config.json': `${JSON.stringify({ tokenizer_class: 'BertTokenizer', ...settings, model_max_length: config.maxPositionEmbeddings, ...special }, null, 2)}\n`,
   };
-  const serializable = tokenizer as TokenizerLike & { toJSON?: () => unknown };
   if (typeof serializable.toJSON === 'function')
     files['tokenizer.json'] = JSON.stringify(serializable.toJSON());
   return files;
