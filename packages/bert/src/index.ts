@@ -42,6 +42,7 @@ export { linearScheduleWithWarmup } from './pretraining/linear-schedule-with-war
 export type { MaskedLMCollatorOptions } from './pretraining/masked-lm-collator.js';
 export { MaskedLMCollator } from './pretraining/masked-lm-collator.js';
 export { maskedLMLoss } from './pretraining/masked-lm-loss.js';
+export { maskedLMObjective } from './pretraining/masked-lm-objective.js';
 export type { EpochSource, TrainResult } from './pretraining/masked-lm-trainer.js';
 export { MaskedLMTrainer } from './pretraining/masked-lm-trainer.js';
 export type { PackSequencesOptions } from './pretraining/pack-sequences.js';

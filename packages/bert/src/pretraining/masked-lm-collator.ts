@@ -88,8 +88,11 @@ export class MaskedLMCollator {
     this.random = new RandomGenerator(options.seed ?? 0);
   }
 
-  /** Pads and masks `sequences` into one batch; advances the generator. */
-  collate(sequences: readonly TokenSequence[]): MaskedLMBatch {
+  /**
+   * Pads and masks `sequences` into one batch, drawing from `random` (default: the collator's own
+   * seeded generator, which advances; the trainer passes a generator seeded per micro-batch).
+   */
+  collate(sequences: readonly TokenSequence[], random: RandomGenerator = this.random): MaskedLMBatch {
     if (!Array.isArray(sequences) || sequences.length === 0) {
       invalidArgument(
         'MaskedLMCollator.collate',
@@ -112,15 +115,17 @@ export class MaskedLMCollator {
       const offset = row * sequenceLength;
       inputIds.set(sequence.inputIds, offset);
       attentionMask.fill(1, offset, offset + sequence.inputIds.length);
-      const chosen = this.wholeWordMask ? this.chooseWords(sequence) : this.chooseTokens(sequence);
+      const chosen = this.wholeWordMask
+        ? this.chooseWords(sequence, random)
+        : this.chooseTokens(sequence, random);
       for (let i = 0; i < chosen.length; i++) {
         if (chosen[i] === 0) continue;
         const position = offset + i;
         labels[position] = sequence.inputIds[i]!;
-        const draw = this.random.nextFloat();
+        const draw = random.nextFloat();
         if (draw < this.maskReplaceProbability) inputIds[position] = this.maskTokenId;
         else if (draw < this.maskReplaceProbability + this.randomReplaceProbability) {
-          inputIds[position] = this.random.nextInt(this.vocabSize);
+          inputIds[position] = random.nextInt(this.vocabSize);
         }
       }
     });
@@ -137,17 +142,17 @@ export class MaskedLMCollator {
     this.random.setState(state);
   }
 
-  private chooseTokens(sequence: TokenSequence): Uint8Array {
+  private chooseTokens(sequence: TokenSequence, random: RandomGenerator): Uint8Array {
     const chosen = new Uint8Array(sequence.inputIds.length);
     for (let i = 0; i < chosen.length; i++) {
       // Draw for every position (specials too) so the stream of draws does not depend on where specials sit.
-      const draw = this.random.nextFloat();
+      const draw = random.nextFloat();
       if (sequence.specialTokensMask[i] === 0 && draw < this.mlmProbability) chosen[i] = 1;
     }
     return chosen;
   }
 
-  private chooseWords(sequence: TokenSequence): Uint8Array {
+  private chooseWords(sequence: TokenSequence, random: RandomGenerator): Uint8Array {
     const { wordIds, specialTokensMask } = sequence;
     const chosen = new Uint8Array(sequence.inputIds.length);
     let previousWord = Number.NaN;
@@ -159,7 +164,7 @@ export class MaskedLMCollator {
       }
       const word = wordIds![i]!;
       // A token with word id -1 outside specials (rare: an unaligned piece) is its own word.
-      if (word !== previousWord || word < 0) wordChosen = this.random.nextFloat() < this.mlmProbability;
+      if (word !== previousWord || word < 0) wordChosen = random.nextFloat() < this.mlmProbability;
       previousWord = word;
       if (wordChosen) chosen[i] = 1;
     }

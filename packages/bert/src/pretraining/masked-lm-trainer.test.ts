@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { CheckpointError, DataFormatError, InvalidArgumentError } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { RandomGenerator } from '@icd/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateMaskedLM } from './evaluate-masked-lm.js';
 import { MaskedLMTrainer } from './masked-lm-trainer.js';
-import { RandomGenerator } from './random-generator.js';
 import { createTinyMaskedLM } from './tiny-masked-lm.test-helper.js';
 import type { TokenSequence } from './token-sequence.js';
 import type { MaskedLMTrainerOptions } from './trainer-options.js';
@@ -115,14 +115,19 @@ describe('MaskedLMTrainer', () => {
 
   it('has no tensor leaks: tf.memory().numTensors is unchanged across 50 training steps', async () => {
     const model = createTinyMaskedLM(vocabSize, 16, 16, 4);
-    const trainer = new MaskedLMTrainer(model, source, { ...base, totalSteps: 50 });
     const before = tf.memory().numTensors;
+    const trainer = new MaskedLMTrainer(model, source, { ...base, totalSteps: 50 });
+    await trainer.train({ maxSteps: 1 });
+    // After the first update only the AdamW moments (2 per parameter) are new.
+    const afterFirst = tf.memory().numTensors;
+    expect(afterFirst - before).toBe(2 * model.weights.size);
     await trainer.train();
     expect(trainer.step).toBe(50);
-    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.memory().numTensors).toBe(afterFirst);
     await evaluateMaskedLM(model, heldOut, { maskTokenId: mask, padTokenId: pad });
-    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.memory().numTensors).toBe(afterFirst);
     trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
@@ -142,12 +147,18 @@ describe('MaskedLMTrainer', () => {
     await trainer.train();
     expect((await readdir(directory)).sort()).toEqual(['checkpoint-4', 'checkpoint-6']);
     expect((await readdir(join(directory, 'checkpoint-6'))).sort()).toEqual([
-      'optimizer.safetensors',
-      'trainer-parameters.safetensors',
       'trainer-state.json',
+      'trainer-tensors.safetensors',
     ]);
     const state = JSON.parse(await readFile(join(directory, 'checkpoint-6', 'trainer-state.json'), 'utf8'));
-    expect(state).toMatchObject({ step: 6, epoch: 1, options: { seed: 5, batchSize: 8, totalSteps: 6 } });
+    // 6 updates × 2 micro-batches × 8 sequences = 96 of 64 sequences: epoch 1, 4 batches into it.
+    expect(state).toMatchObject({
+      step: 6,
+      epoch: 1,
+      batchesInEpoch: 4,
+      microBatches: 12,
+      options: { seed: 5, totalSteps: 6, accumulationSteps: 2, fingerprint: { batchSize: 8 } },
+    });
     expect(state.history.map((entry: { step: number }) => entry.step)).toEqual([3, 6]);
     // Not a TTY: one plain line per logEvery steps, with loss, lr, tokens/s and ETA.
     expect(lines).toHaveLength(2);
@@ -179,10 +190,26 @@ describe('MaskedLMTrainer', () => {
     await trainer.train({ maxSteps: 1 });
     await trainer.saveCheckpoint(join(directory, 'ok'));
     const other = new MaskedLMTrainer(model, source, { ...base, totalSteps: 2, batchSize: 4 });
+    // A refused resume leaves weights and optimizer exactly as they were.
+    await trainer.train({ maxSteps: 1 });
+    const weightsBefore = values(model);
+    const momentsBefore = [...trainer.trainer.options.groups[0]!.optimizer.getState().tensors].map(
+      ([key, tensor]) => [key, Array.from(tensor.dataSync())] as const,
+    );
     await expect(other.resume(join(directory, 'ok'))).rejects.toThrow(/batchSize = 8 but this trainer has 4/);
+    const reseeded = new MaskedLMTrainer(model, source, { ...base, totalSteps: 2, seed: 6 });
+    await expect(reseeded.resume(join(directory, 'ok'))).rejects.toThrow(/seed = 5 but this trainer has 6/);
+    for (const [name, value] of values(model))
+      expect(Array.from(value), name).toEqual(Array.from(weightsBefore.get(name)!));
+    const momentsAfter = trainer.trainer.options.groups[0]!.optimizer.getState().tensors;
+    for (const [key, value] of momentsBefore)
+      expect(Array.from(momentsAfter.get(key)!.dataSync()), key).toEqual(value);
+    expect(other.step).toBe(0);
     await expect(trainer.resume(join(directory, 'missing'))).rejects.toThrow(CheckpointError);
-    await writeFile(join(directory, 'ok', 'optimizer.safetensors'), new Uint8Array(4));
-    await expect(trainer.resume(join(directory, 'ok'))).rejects.toThrow(/optimizer.safetensors: truncated/);
+    await writeFile(join(directory, 'ok', 'trainer-tensors.safetensors'), new Uint8Array(4));
+    await expect(trainer.resume(join(directory, 'ok'))).rejects.toThrow(
+      /trainer-tensors.safetensors: truncated/,
+    );
     expect(() => new MaskedLMTrainer(model, source, { ...base, totalSteps: 0 })).toThrow(
       InvalidArgumentError,
     );
@@ -192,7 +219,7 @@ describe('MaskedLMTrainer', () => {
     const empty = new MaskedLMTrainer(model, () => [], { ...base, totalSteps: 1, warmupSteps: 0 });
     await expect(empty.train()).rejects.toThrow(DataFormatError);
 
-    for (const t of [trainer, other, empty]) t.dispose();
+    for (const t of [trainer, other, reseeded, empty]) t.dispose();
     model.dispose();
   });
 });

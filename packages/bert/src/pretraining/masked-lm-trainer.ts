@@ -1,19 +1,13 @@
-import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertInteger, CheckpointError, DataFormatError, invalidArgument } from '@icd/core';
-import * as tf from '@tensorflow/tfjs-core';
-import { registerGradients } from '../model/register-gradients.js';
-import { AdamW } from './adamw.js';
+import { invalidArgument } from '@icd/core';
+import { AdamW, linearSchedule, Trainer, type TrainerSnapshot, type TrainerState } from '@icd/train';
+import { checkpointSaver, resumeTrainer, saveTrainerCheckpoint } from '@icd/train/node';
 import { batchSequences } from './batch-sequences.js';
-import { clipGradientNorm } from './clip-gradient-norm.js';
-import { type LearningRateSchedule, linearScheduleWithWarmup } from './linear-schedule-with-warmup.js';
 import { MaskedLMCollator } from './masked-lm-collator.js';
-import { labelledPositions, maskedLMLoss } from './masked-lm-loss.js';
+import { maskedLMObjective } from './masked-lm-objective.js';
 import type { PretrainableMaskedLM } from './pretrainable-masked-lm.js';
-import { ProgressReporter } from './progress-reporter.js';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
 import type { TokenSequence } from './token-sequence.js';
-import { readTrainerCheckpoint, type TrainerState, writeTrainerCheckpoint } from './trainer-checkpoint.js';
 import {
   type MaskedLMTrainerOptions,
   type ResolvedTrainerOptions,
@@ -43,7 +37,7 @@ export type EpochSource = (epoch: number) => AsyncIterable<TokenSequence> | Iter
 export interface TrainResult {
   /** Optimizer updates done in total (including before a resume). */
   readonly step: number;
-  /** Mean loss of the updates of this call. */
+  /** Mean loss of the updates of this call (each update's loss is the mean over its masked tokens). */
   readonly meanLoss: number;
   /** Non-padding tokens processed by this call, and per second of wall time. */
   readonly tokens: number;
@@ -53,13 +47,14 @@ export interface TrainResult {
 
 /**
  * Masked-LM pretraining (Devlin et al. 2019) of any {@link PretrainableMaskedLM}, continued from loaded
- * weights (domain refinement, as MDR-BERT) or from scratch (as BERT-XML), with HF Trainer's recipe:
- * masking by {@link MaskedLMCollator}, loss on masked positions only, gradient accumulation, global-norm
- * clipping, {@link AdamW} without decay on biases and LayerNorm, linear warm-up and decay.
+ * weights (domain refinement, as MDR-BERT) or from scratch (as BERT-XML), with HF Trainer's recipe on
+ * `@icd/train`'s `Trainer`: masking by {@link MaskedLMCollator} inside {@link maskedLMObjective}, loss on
+ * masked positions only, token-weighted gradient accumulation, global-norm clipping, `AdamW` without
+ * decay on biases and LayerNorm, linear warm-up and decay.
  *
  * Runs are reproducible: masks, data order and dropout derive from `seed`; checkpoints hold the
- * parameters, moments, generator state and data position, and {@link resume} continues exactly as if
- * the run had not stopped (the skipped batches are re-read, not re-masked).
+ * parameters, moments and data position, and {@link resume} continues exactly as if the run had not
+ * stopped (the skipped batches are re-read, and their masks re-drawn from the same per-batch seeds).
  *
  * @example
  * ```ts
@@ -73,19 +68,12 @@ export interface TrainResult {
  */
 export class MaskedLMTrainer {
   readonly options: ResolvedTrainerOptions;
-  private readonly optimizer: AdamW;
-  private readonly collator: MaskedLMCollator;
-  private readonly schedule: LearningRateSchedule;
-  private readonly variableNames = new Map<string, string>();
-  private iterator: AsyncIterator<TokenSequence[]> | undefined;
-  private epoch = 0;
-  private batchesInEpoch = 0;
-  private microBatches = 0;
-  private history: { step: number; loss: number; learningRate: number }[] = [];
+  /** The generic trainer underneath (history, evaluations, snapshots). */
+  readonly trainer: Trainer<readonly TokenSequence[]>;
 
   constructor(
     readonly model: PretrainableMaskedLM,
-    private readonly data: EpochSource,
+    data: EpochSource,
     options: MaskedLMTrainerOptions,
   ) {
     if (typeof model?.logitsAt !== 'function' || !(model.weights instanceof Map)) {
@@ -95,13 +83,7 @@ export class MaskedLMTrainer {
       invalidArgument('MaskedLMTrainer', 'data', 'a function epoch => sequences', data);
     this.options = resolveTrainerOptions(options, model.vocabSize);
     const o = this.options;
-    this.optimizer = new AdamW(model.weights, {
-      beta1: o.beta1,
-      beta2: o.beta2,
-      epsilon: o.epsilon,
-      weightDecay: o.weightDecay,
-    });
-    this.collator = new MaskedLMCollator({
+    const collator = new MaskedLMCollator({
       maskTokenId: o.maskTokenId,
       padTokenId: o.padTokenId,
       vocabSize: model.vocabSize,
@@ -110,254 +92,103 @@ export class MaskedLMTrainer {
       padToMultipleOf: o.padToMultipleOf,
       seed: o.seed,
     });
-    this.schedule = linearScheduleWithWarmup({ warmupSteps: o.warmupSteps, totalSteps: o.totalSteps });
-    for (const [name, variable] of model.weights) this.variableNames.set(variable.name, name);
+    const optimizer = new AdamW(model.weights, {
+      learningRate: o.learningRate,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      epsilon: o.epsilon,
+      weightDecay: o.weightDecay,
+    });
+    const directory = o.checkpointDirectory;
+    const save =
+      directory === undefined ? undefined : checkpointSaver(directory, { keep: o.keepCheckpoints });
+    this.trainer = new Trainer<readonly TokenSequence[]>({
+      batches: (epoch) => batchSequences(data(epoch), o.batchSize),
+      objective: maskedLMObjective(model, collator),
+      groups: [
+        {
+          name: 'model',
+          parameters: model.weights,
+          optimizer,
+          schedule: linearSchedule({ warmupSteps: o.warmupSteps, totalSteps: o.totalSteps }),
+        },
+      ],
+      totalSteps: o.totalSteps,
+      accumulationSteps: o.gradientAccumulationSteps,
+      maxGradNorm: o.maxGradNorm,
+      seed: o.seed,
+      fingerprint: {
+        batchSize: o.batchSize,
+        mlmProbability: o.mlmProbability,
+        wholeWordMask: o.wholeWordMask,
+        padToMultipleOf: o.padToMultipleOf,
+      },
+      progress: o.progress,
+      logEvery: o.logEvery,
+      ...(o.onStep ? { onStep: o.onStep } : {}),
+      ...(save
+        ? {
+            checkpoint: {
+              every: o.checkpointEvery > 0 ? o.checkpointEvery : o.totalSteps,
+              save: async (snapshot: TrainerSnapshot) => {
+                await save(snapshot);
+                await this.saveModel(join(directory!, `checkpoint-${snapshot.state.step}`));
+              },
+            },
+          }
+        : {}),
+    });
   }
 
   /** Optimizer updates done so far. */
   get step(): number {
-    return this.optimizer.step;
+    return this.trainer.step;
   }
 
   /** Learning rate of the next update. */
   get learningRate(): number {
-    return this.options.learningRate * this.schedule(Math.min(this.step, this.options.totalSteps));
+    return this.trainer.learningRates().get('model')!;
+  }
+
+  /** Trains until `totalSteps` (or `maxSteps` more updates, to stop early and resume later). */
+  async train({ maxSteps }: { maxSteps?: number } = {}): Promise<TrainResult> {
+    registerWasmTrainingKernels();
+    const result = await this.trainer.train(maxSteps === undefined ? {} : { maxSteps });
+    return {
+      step: result.step,
+      meanLoss: result.meanLoss,
+      tokens: result.tokens,
+      seconds: result.seconds,
+      tokensPerSecond: result.tokensPerSecond,
+    };
+  }
+
+  private async saveModel(checkpoint: string): Promise<void> {
+    if (this.options.saveModelInCheckpoints && this.model.save)
+      await this.model.save(join(checkpoint, 'model'));
+  }
+
+  /** Writes a checkpoint folder (`trainer-state.json`, `trainer-tensors.safetensors`, and `model/`). */
+  async saveCheckpoint(directory: string): Promise<void> {
+    await saveTrainerCheckpoint(directory, this.trainer.snapshot());
+    await this.saveModel(directory);
   }
 
   /**
-   * Trains until `totalSteps` (or `maxSteps` more updates, to stop early and resume later), writing
-   * checkpoints every `checkpointEvery` updates and at the end when a `checkpointDirectory` is set.
+   * Restores parameters, optimizer and data position from a checkpoint folder. Everything is checked
+   * first (seed, batch size, step counts, tensor shapes): a `CheckpointError` leaves the model as it was.
    */
-  async train({ maxSteps }: { maxSteps?: number } = {}): Promise<TrainResult> {
-    registerGradients();
-    registerWasmTrainingKernels();
-    if (maxSteps !== undefined) assertInteger('MaskedLMTrainer.train', 'maxSteps', maxSteps, { min: 0 });
-    const o = this.options;
-    const stop = Math.min(o.totalSteps, maxSteps === undefined ? o.totalSteps : this.step + maxSteps);
-    const progress =
-      o.progress === false
-        ? undefined
-        : new ProgressReporter({
-            totalSteps: o.totalSteps,
-            logEvery: o.logEvery,
-            stream: o.progress,
-            startStep: this.step,
-          });
-    const start = performance.now();
-    let tokens = 0;
-    let lossSum = 0;
-    let updates = 0;
-    let windowLoss = 0;
-    let windowSteps = 0;
-    while (this.step < stop) {
-      const learningRate = this.learningRate;
-      const { loss, tokens: stepTokens } = await this.update(learningRate);
-      tokens += stepTokens;
-      lossSum += loss;
-      updates++;
-      windowLoss += loss;
-      windowSteps++;
-      progress?.update({ step: this.step, loss, learningRate, tokens });
-      if (this.step % o.logEvery === 0 || this.step === o.totalSteps) {
-        this.history.push({ step: this.step, loss: windowLoss / windowSteps, learningRate });
-        windowLoss = 0;
-        windowSteps = 0;
-      }
-      o.onStep?.({ step: this.step, loss, learningRate, tokens });
-      const atCheckpoint = o.checkpointEvery > 0 && this.step % o.checkpointEvery === 0;
-      if (o.checkpointDirectory && (atCheckpoint || this.step === o.totalSteps)) {
-        await this.saveCheckpoint(join(o.checkpointDirectory, `checkpoint-${this.step}`));
-        await this.pruneCheckpoints();
-      }
-    }
-    progress?.finish();
-    const seconds = (performance.now() - start) / 1000;
-    return {
-      step: this.step,
-      meanLoss: updates > 0 ? lossSum / updates : Number.NaN,
-      tokens,
-      seconds,
-      tokensPerSecond: tokens / Math.max(seconds, 1e-9),
-    };
-  }
-
-  /** One optimizer update over `gradientAccumulationSteps` micro-batches; returns the mean loss. */
-  private async update(learningRate: number): Promise<{ loss: number; tokens: number }> {
-    const o = this.options;
-    let accumulated: Map<string, tf.Tensor> | undefined;
-    let lossSum = 0;
-    let lossCount = 0;
-    let tokens = 0;
-    for (let micro = 0; micro < o.gradientAccumulationSteps; micro++) {
-      const sequences = await this.nextBatch();
-      const result = this.gradients(sequences);
-      this.microBatches++;
-      tokens += result.tokens;
-      if (!result.gradients) continue; // no token was chosen for masking: nothing to learn from
-      lossSum += result.loss;
-      lossCount++;
-      if (!accumulated) accumulated = result.gradients;
-      else {
-        for (const [name, gradient] of result.gradients) {
-          const sum = tf.add(accumulated.get(name)!, gradient);
-          tf.dispose([accumulated.get(name)!, gradient]);
-          accumulated.set(name, sum);
-        }
-      }
-    }
-    if (!accumulated) {
-      accumulated = new Map(
-        [...this.model.weights].map(([name, variable]) => [name, tf.zerosLike(variable)]),
-      );
-    }
-    if (o.gradientAccumulationSteps > 1) {
-      // HF Trainer divides each micro-batch loss by the accumulation count: the same as scaling the sum.
-      for (const [name, gradient] of accumulated) {
-        accumulated.set(
-          name,
-          tf.tidy(() => tf.div(gradient, o.gradientAccumulationSteps)),
-        );
-        gradient.dispose();
-      }
-    }
-    if (o.maxGradNorm !== null) {
-      const clipped = clipGradientNorm(accumulated, o.maxGradNorm);
-      tf.dispose([...accumulated.values()]);
-      accumulated = clipped.gradients;
-    }
-    this.optimizer.applyGradients(accumulated, learningRate);
-    tf.dispose([...accumulated.values()]);
-    return { loss: lossCount > 0 ? lossSum / lossCount : Number.NaN, tokens };
-  }
-
-  /** Loss and gradients (by HF name) of one masked micro-batch. */
-  private gradients(sequences: TokenSequence[]): {
-    loss: number;
-    tokens: number;
-    gradients?: Map<string, tf.Tensor>;
-  } {
-    const batch = this.collator.collate(sequences);
-    let tokens = 0;
-    for (const value of batch.attentionMask) tokens += value;
-    const { positions, targets } = labelledPositions(batch.labels);
-    if (positions.length === 0) return { loss: Number.NaN, tokens };
-    const shape: [number, number] = [batch.batchSize, batch.sequenceLength];
-    const inputs = {
-      inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
-      attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
-    };
-    const positionTensor = tf.tensor1d(positions, 'int32');
-    const targetTensor = tf.tensor1d(targets, 'int32');
-    const dropoutSeed = (this.options.seed * 100_003 + this.microBatches) % 2_147_483_647;
-    try {
-      const { value, grads } = tf.variableGrads(
-        () =>
-          maskedLMLoss(
-            this.model.logitsAt(inputs, positionTensor, { training: true, dropoutSeed }),
-            targetTensor,
-          ),
-        [...this.model.weights.values()],
-      );
-      const loss = value.dataSync()[0]!;
-      value.dispose();
-      const gradients = new Map<string, tf.Tensor>();
-      for (const [name, variable] of this.model.weights) {
-        // A parameter the loss does not reach (e.g. a pooler) gets a zero gradient, as in PyTorch.
-        gradients.set(name, grads[variable.name] ?? tf.zerosLike(variable));
-      }
-      if (!Number.isFinite(loss)) {
-        tf.dispose([...gradients.values()]);
-        throw new DataFormatError({
-          message: `the masked-LM loss is ${loss} at step ${this.step + 1}: lower the learning rate or check the data`,
-        });
-      }
-      return { loss, tokens, gradients };
-    } finally {
-      tf.dispose([inputs.inputIds, inputs.attentionMask, positionTensor, targetTensor]);
-    }
-  }
-
-  /** The next batch of sequences, moving to the next epoch when one is exhausted. */
-  private async nextBatch(): Promise<TokenSequence[]> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (!this.iterator) {
-        this.iterator = batchSequences(this.data(this.epoch), this.options.batchSize)[Symbol.asyncIterator]();
-        // After a resume, skip what the interrupted run already consumed of this epoch.
-        for (let skipped = 0; skipped < this.batchesInEpoch; skipped++) {
-          if ((await this.iterator.next()).done) break;
-        }
-      }
-      const next = await this.iterator.next();
-      if (!next.done) {
-        this.batchesInEpoch++;
-        return next.value;
-      }
-      this.iterator = undefined;
-      this.epoch++;
-      this.batchesInEpoch = 0;
-    }
-    throw new DataFormatError({
-      message: `the training data yielded no sequence for epoch ${this.epoch - 1}`,
-    });
-  }
-
-  /** Writes a checkpoint folder (see `writeTrainerCheckpoint`); the model's own `save` writes `model/`. */
-  async saveCheckpoint(directory: string): Promise<void> {
-    const state: TrainerState = {
-      format: 'icd-bert-pretraining/1',
-      step: this.step,
-      epoch: this.epoch,
-      batchesInEpoch: this.batchesInEpoch,
-      microBatches: this.microBatches,
-      collatorState: this.collator.getState(),
-      options: this.options.record,
-      history: this.history,
-      savedAt: new Date().toISOString(),
-    };
-    const saveModel = this.options.saveModelInCheckpoints ? this.model.save?.bind(this.model) : undefined;
-    await writeTrainerCheckpoint(directory, this.model.weights, this.optimizer, state, saveModel);
-  }
-
-  /** Restores parameters, optimizer, masking generator and data position from a checkpoint folder. */
   async resume(directory: string): Promise<TrainerState> {
-    const state = await readTrainerCheckpoint(directory, this.model.weights, this.optimizer);
-    for (const key of ['batchSize', 'gradientAccumulationSteps', 'seed', 'totalSteps'] as const) {
-      if (state.options[key] !== this.options[key]) {
-        throw new CheckpointError({
-          file: join(directory, 'trainer-state.json'),
-          message: `was written with ${key} = ${String(state.options[key])} but this trainer has ${String(this.options[key])}; identical continuation needs the same value`,
-        });
-      }
-    }
-    this.collator.setState(state.collatorState);
-    this.epoch = state.epoch;
-    this.batchesInEpoch = state.batchesInEpoch;
-    this.microBatches = state.microBatches;
-    this.history = [...state.history];
-    this.iterator = undefined;
-    return state;
+    return resumeTrainer(this.trainer, directory);
   }
 
   /** Loss and learning rate per logged window so far. */
   get lossHistory(): readonly { step: number; loss: number; learningRate: number }[] {
-    return this.history;
-  }
-
-  private async pruneCheckpoints(): Promise<void> {
-    const { checkpointDirectory, keepCheckpoints } = this.options;
-    if (!checkpointDirectory || keepCheckpoints <= 0) return;
-    const steps = (await readdir(checkpointDirectory))
-      .map((name) => /^checkpoint-(\d+)$/.exec(name))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => Number(match[1]))
-      .sort((a, b) => a - b);
-    for (const step of steps.slice(0, Math.max(0, steps.length - keepCheckpoints))) {
-      await rm(join(checkpointDirectory, `checkpoint-${step}`), { recursive: true, force: true });
-    }
+    return this.trainer.history;
   }
 
   /** Releases the optimizer's moment variables (the model stays). */
   dispose(): void {
-    this.optimizer.dispose();
+    this.trainer.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import { assertFiniteNumber, assertInteger, invalidArgument } from '@icd/core';
-import type { ProgressStream, ProgressUpdate } from './progress-reporter.js';
+import type { ProgressStream, ProgressUpdate } from '@icd/train';
 
 /**
  * Options of {@link MaskedLMTrainer}. Defaults follow HF `TrainingArguments` (lr 5e-5, β 0.9/0.999,
@@ -33,11 +33,11 @@ export interface MaskedLMTrainerOptions {
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
-  /** Micro-batches per update (effective batch = batchSize × this). Default 1. */
+  /** Micro-batches per update (effective batch = batchSize × this; weighted by masked tokens). Default 1. */
   readonly gradientAccumulationSteps?: number;
   /** Global gradient-norm limit; `null` turns clipping off. Default 1.0. */
   readonly maxGradNorm?: number | null;
-  /** Seed of masks, dropout and (by convention) the data order. Default 0. */
+  /** Seed of masks, dropout and (by convention) the data order (32-bit). Default 0. */
   readonly seed?: number;
   readonly mlmProbability?: number;
   readonly wholeWordMask?: boolean;
@@ -90,7 +90,7 @@ export function resolveTrainerOptions(
   const maxGradNorm = options.maxGradNorm === undefined ? 1 : options.maxGradNorm;
   if (maxGradNorm !== null) assertFiniteNumber(fn, 'maxGradNorm', maxGradNorm, { min: Number.MIN_VALUE });
   const seed = options.seed ?? 0;
-  assertInteger(fn, 'seed', seed, { min: 0, max: 2 ** 31 - 1 });
+  assertInteger(fn, 'seed', seed, { min: 0, max: 2 ** 32 - 1 });
   const checkpointEvery = options.checkpointEvery ?? 0;
   assertInteger(fn, 'checkpointEvery', checkpointEvery, { min: 0 });
   const keepCheckpoints = options.keepCheckpoints ?? 2;

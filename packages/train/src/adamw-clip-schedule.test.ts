@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW, isNoDecayParameter } from './adamw.js';
-import { clipGradientNorm } from './clip-gradient-norm.js';
-import { linearScheduleWithWarmup } from './linear-schedule-with-warmup.js';
+import { clipGradientsByGlobalNorm as clipGradientNorm } from './clip-gradients-by-global-norm.js';
+import { constantSchedule, cosineSchedule, linearSchedule as linearScheduleWithWarmup } from './schedules.js';
 
 interface FixtureStep {
   microGradients: Record<string, number[]>[];
@@ -31,10 +31,10 @@ interface FixtureCase {
   steps: FixtureStep[];
 }
 
-// Written by scripts/pretraining-make-optimizer-fixture.py with torch.optim.AdamW, clip_grad_norm_ and
+// Written by scripts/make-schedule-fixture.py with torch.optim.AdamW, clip_grad_norm_ and
 // HF's linear warm-up schedule.
 const fixture = JSON.parse(
-  readFileSync(new URL('../../fixtures/pretraining-optimizer.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/adamw-clip-schedule.json', import.meta.url), 'utf8'),
 ) as { cases: FixtureCase[] };
 
 function maxAbsDifference(actual: ArrayLike<number>, expected: readonly number[]): number {
@@ -98,10 +98,12 @@ describe.each(fixture.cases)('AdamW + clipping + schedule vs PyTorch: $name', (t
       const state = optimizer.getState();
       for (const [name, parameter] of parameters) {
         expect(maxAbsDifference(parameter.dataSync(), step.parameters[name]!)).toBeLessThan(1e-6);
-        expect(maxAbsDifference(state.expAvg.get(name)!.dataSync(), step.expAvg[name]!)).toBeLessThan(1e-6);
-        expect(maxAbsDifference(state.expAvgSq.get(name)!.dataSync(), step.expAvgSq[name]!)).toBeLessThan(
-          1e-6,
-        );
+        expect(
+          maxAbsDifference(state.tensors.get(`exp_avg.${name}`)!.dataSync(), step.expAvg[name]!),
+        ).toBeLessThan(1e-6);
+        expect(
+          maxAbsDifference(state.tensors.get(`exp_avg_sq.${name}`)!.dataSync(), step.expAvgSq[name]!),
+        ).toBeLessThan(1e-6);
       }
     });
     expect(optimizer.step).toBe(testCase.totalSteps);
@@ -133,13 +135,15 @@ describe('AdamW', () => {
     const other = new AdamW(parameters);
     other.setState(optimizer.getState());
     expect(other.step).toBe(3);
-    expect(Array.from(other.getState().expAvg.get('dense.weight')!.dataSync())).toEqual(
-      Array.from(optimizer.getState().expAvg.get('dense.weight')!.dataSync()),
+    expect(Array.from(other.getState().tensors.get('exp_avg.dense.weight')!.dataSync())).toEqual(
+      Array.from(optimizer.getState().tensors.get('exp_avg.dense.weight')!.dataSync()),
     );
-    expect(() => other.setState({ step: 1, expAvg: new Map(), expAvgSq: new Map() })).toThrow(
-      CheckpointError,
+    expect(() =>
+      other.setState({ kind: 'adamw', step: 1, parameterSteps: { 'dense.weight': 1 }, tensors: new Map() }),
+    ).toThrow(CheckpointError);
+    expect(() => optimizer.applyGradients(new Map([['other.weight', gradient]]), 0.1)).toThrow(
+      InvalidArgumentError,
     );
-    expect(() => optimizer.applyGradients(new Map(), 0.1)).toThrow(InvalidArgumentError);
     expect(() => optimizer.applyGradients(new Map([['dense.weight', gradient]]), Number.NaN)).toThrow(
       "Argument 'learningRate' passed to 'AdamW.applyGradients' must be a finite number >= 0, got NaN",
     );
@@ -161,7 +165,32 @@ describe('linearScheduleWithWarmup', () => {
   });
 });
 
-describe('clipGradientNorm', () => {
+describe('constantSchedule and cosineSchedule', () => {
+  it('match HF get_constant_schedule_with_warmup and get_cosine_schedule_with_warmup (hand-computed)', () => {
+    expect([0, 1, 2, 3, 4, 100].map(constantSchedule({ warmupSteps: 4 }))).toEqual([
+      0, 0.25, 0.5, 0.75, 1, 1,
+    ]);
+    expect(constantSchedule()(0)).toBe(1);
+    // p = (t − 2) / 4; ½(1 + cos(πp)): t = 3 → ½(1 + cos(π/4)) = 0.853553…
+    const cosine = cosineSchedule({ warmupSteps: 2, totalSteps: 6 });
+    // Past totalSteps HF keeps following the cosine (t = 7: p = 1.25): the Trainer never asks for it.
+    const expected = [
+      0,
+      0.5,
+      1,
+      0.5 * (1 + Math.SQRT1_2),
+      0.5,
+      0.5 * (1 - Math.SQRT1_2),
+      0,
+      0.5 * (1 - Math.SQRT1_2),
+    ];
+    for (const t of [0, 1, 2, 3, 4, 5, 6, 7]) expect(cosine(t)).toBeCloseTo(expected[t]!, 12);
+    expect(() => cosine(-1)).toThrow(InvalidArgumentError);
+    expect(() => cosineSchedule({ warmupSteps: 7, totalSteps: 6 })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('clipGradientsByGlobalNorm', () => {
   it('scales by maxNorm / (norm + 1e-6) only when the global norm exceeds maxNorm (hand-computed)', () => {
     // ‖(3, 4)‖ = 5 → coefficient 1 / (5 + 1e-6).
     const gradients = new Map([

@@ -1,7 +1,7 @@
-"""Writes fixtures/pretraining-optimizer.json: expected parameters after AdamW steps with gradient
+"""Writes fixtures/adamw-clip-schedule.json: expected parameters after AdamW steps with gradient
 accumulation, global-norm clipping and a linear warm-up / decay schedule, computed by PyTorch.
 
-Reference semantics (what @icd/bert's pretraining optimizer must reproduce):
+Reference semantics (what @icd/train must reproduce):
 - torch.optim.AdamW (decoupled weight decay, Loshchilov & Hutter 2019; bias correction; eps added
   outside the square root), with HF Trainer's two parameter groups: no weight decay for biases and
   LayerNorm weights.
@@ -14,7 +14,7 @@ Reference semantics (what @icd/bert's pretraining optimizer must reproduce):
 - Gradient accumulation as HF Trainer: each micro-batch's gradient is divided by the number of
   accumulation steps and summed before clipping.
 
-Run: /usr/bin/python3 packages/bert/scripts/pretraining-make-optimizer-fixture.py
+Run: /usr/bin/python3 packages/train/scripts/make-schedule-fixture.py
 """
 
 import json
@@ -142,7 +142,7 @@ if __name__ == "__main__":
         "torch": torch.__version__,
         "cases": [run_case(case) for case in CASES],
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "pretraining-optimizer.json")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "adamw-clip-schedule.json")
     with open(path, "w") as f:
         json.dump(out, f)
     print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
