@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'test/index': 'src/test/index.ts' },
+  entry: { index: 'src/index.ts', node: 'src/node.ts', 'test/index': 'src/test/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

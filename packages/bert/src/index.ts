@@ -10,14 +10,20 @@ export type { PooledDocument, PoolWindowsOptions, WindowPooling } from '@icd/poo
 export { encodeLongText, poolWindows, windowPoolings, windowsOf } from '@icd/pooling';
 export type { BackendName, BackendReport, SelectBackendOptions } from './backend/select-backend.js';
 export { backendNames, ensureBackend, selectBackend } from './backend/select-backend.js';
+export type { PretrainedOptions } from './checkpoint/assemble-pretrained.js';
 export { canonicalName } from './checkpoint/canonical-name.js';
-export type { PretrainedOptions } from './checkpoint/load-pretrained.js';
-export type { SaveOptions } from './checkpoint/save-pretrained.js';
+export type { LoadReport } from './checkpoint/load-report.js';
+export type { SaveOptions } from './checkpoint/pretrained-files.js';
 export { tokenizerFiles } from './checkpoint/tokenizer-files.js';
 export type { BertActivation, BertConfigOptions } from './config/bert-config.js';
 export { BertConfig, bertActivations } from './config/bert-config.js';
 export { applyActivation } from './model/activations.js';
-export type { BertForMaskedLMOptions, BertMaskedLMOutput } from './model/bert-for-masked-lm.js';
+export { attentionMaskValue } from './model/bert-encoder-forward.js';
+export type {
+  BertForMaskedLMOptions,
+  BertMaskedLMForwardOptions,
+  BertMaskedLMOutput,
+} from './model/bert-for-masked-lm.js';
 export { BertForMaskedLM } from './model/bert-for-masked-lm.js';
 export type { BertForwardOptions, BertModelOptions } from './model/bert-model.js';
 export { BertModel, disposeOutput } from './model/bert-model.js';
@@ -33,8 +39,6 @@ export { AdamW, isNoDecayParameter } from './pretraining/adamw.js';
 export { batchSequences, shuffleBuffer } from './pretraining/batch-sequences.js';
 export { bertForMaskedLMPretrainable } from './pretraining/bert-for-masked-lm-pretrainable.js';
 export { clipGradientNorm } from './pretraining/clip-gradient-norm.js';
-export type { ListCorpusFilesOptions, SplitCorpusFilesOptions } from './pretraining/corpus-files.js';
-export { listCorpusFiles, splitCorpusFiles } from './pretraining/corpus-files.js';
 export type { EvaluateMaskedLMOptions, MaskedLMEvaluation } from './pretraining/evaluate-masked-lm.js';
 export { evaluateMaskedLM } from './pretraining/evaluate-masked-lm.js';
 export type { LearningRateSchedule } from './pretraining/linear-schedule-with-warmup.js';
@@ -43,8 +47,6 @@ export type { MaskedLMCollatorOptions } from './pretraining/masked-lm-collator.j
 export { MaskedLMCollator } from './pretraining/masked-lm-collator.js';
 export { maskedLMLoss } from './pretraining/masked-lm-loss.js';
 export { maskedLMObjective } from './pretraining/masked-lm-objective.js';
-export type { EpochSource, TrainResult } from './pretraining/masked-lm-trainer.js';
-export { MaskedLMTrainer } from './pretraining/masked-lm-trainer.js';
 export type { PackSequencesOptions } from './pretraining/pack-sequences.js';
 export { packSequences } from './pretraining/pack-sequences.js';
 export type {
@@ -61,12 +63,10 @@ export type {
   DocumentMode,
   ReadCorpusDocumentsOptions,
 } from './pretraining/read-corpus-documents.js';
-export { readCorpusDocuments } from './pretraining/read-corpus-documents.js';
 export { registerWasmTrainingKernels } from './pretraining/register-wasm-training-kernels.js';
 export type { MaskedLMBatch, TokenSequence } from './pretraining/token-sequence.js';
 export { ignoreLabel } from './pretraining/token-sequence.js';
 export type { TrainerState } from './pretraining/trainer-checkpoint.js';
-export { checkpointFiles } from './pretraining/trainer-checkpoint.js';
 export type { MaskedLMTrainerOptions } from './pretraining/trainer-options.js';
 export { bfloat16ToFloat32, float16ToFloat32 } from './safetensors/half-precision.js';
 export type { SafetensorsEntry } from './safetensors/safetensors-file.js';

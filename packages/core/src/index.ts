@@ -23,6 +23,8 @@ export type {
   EncoderOutput,
   EncoderOutputOptions,
   EncoderTensorInput,
+  EncoderTensorMasks,
+  ForwardOptions,
 } from './encoder.js';
 export { CheckpointError } from './errors/checkpoint-error.js';
 export { DataFormatError } from './errors/data-format-error.js';
@@ -36,6 +38,8 @@ export type { LabelHead, LabelHeadOutput } from './label-head.js';
 export type {
   DifferentiableMaskedLanguageModel,
   MaskedLanguageModel,
+  MaskedLMDecoder,
+  MaskedLMOptions,
   MaskedLMOutput,
 } from './masked-language-model.js';
 export type { TensorData, TokenBatch } from './tensor-data.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CheckpointError } from '@icd/core';
 import { SafetensorsFile } from '../safetensors/safetensors-file.js';
@@ -10,6 +10,17 @@ const conversionHelp =
   'or without transformers: `import torch; from safetensors.torch import save_file; ' +
   "save_file({k: v.contiguous() for k, v in torch.load('pytorch_model.bin', weights_only=True).items()}, 'model.safetensors', metadata={'format': 'pt'})`.";
 
+/** Reads a weight file, refusing a folder (or anything else) in its place with a typed error. */
+async function readWeightFile(path: string): Promise<SafetensorsFile> {
+  if (!(await stat(path)).isFile()) {
+    throw new CheckpointError({
+      file: path,
+      message: 'is not a file (a folder?); expected safetensors bytes',
+    });
+  }
+  return new SafetensorsFile(await readFile(path), path);
+}
+
 /**
  * Opens the safetensors weights of a HuggingFace model folder: `model.safetensors`, or the shards listed
  * by `model.safetensors.index.json`. A folder with only `pytorch_model.bin` (pickle), `tf_model.h5` or
@@ -17,11 +28,12 @@ const conversionHelp =
  */
 export async function readCheckpointFiles(directory: string): Promise<SafetensorsFile[]> {
   const single = join(directory, 'model.safetensors');
-  if (existsSync(single)) return [new SafetensorsFile(await readFile(single), single)];
+  if (existsSync(single)) return [await readWeightFile(single)];
   const index = join(directory, 'model.safetensors.index.json');
   if (existsSync(index)) {
     let weightMap: Record<string, string>;
     try {
+      if (!(await stat(index)).isFile()) throw new Error('it is not a file (a folder?)');
       weightMap = JSON.parse(await readFile(index, 'utf8')).weight_map;
       if (typeof weightMap !== 'object' || weightMap === null) throw new Error('no "weight_map" object');
     } catch (cause) {
@@ -45,7 +57,7 @@ export async function readCheckpointFiles(directory: string): Promise<Safetensor
         const path = join(directory, shard);
         if (!existsSync(path))
           throw new CheckpointError({ file: path, message: `is listed in ${index} but missing` });
-        return new SafetensorsFile(await readFile(path), path);
+        return readWeightFile(path);
       }),
     );
   }

@@ -44,12 +44,12 @@ const bertBaseUncased = {
 
 describe('BertConfig', () => {
   it('has HF defaults', () => {
-    expect(new BertConfig().toJson()).toMatchObject({ ...hfDefaults, model_type: 'bert' });
+    expect(new BertConfig().toJSON()).toMatchObject({ ...hfDefaults, model_type: 'bert' });
     expect(new BertConfig().headSize).toBe(64);
   });
 
   it('reads a real config.json and writes it back with unknown keys kept', () => {
-    const config = BertConfig.fromJson(bertBaseUncased);
+    const config = BertConfig.fromJSON(bertBaseUncased);
     expect(config.hiddenSize).toBe(768);
     expect(config.extra).toEqual({
       architectures: ['BertForMaskedLM'],
@@ -57,7 +57,7 @@ describe('BertConfig', () => {
       transformers_version: '4.6.0.dev0',
       use_cache: true,
     });
-    expect(config.toJson()).toEqual(bertBaseUncased);
+    expect(config.toJSON()).toEqual(bertBaseUncased);
   });
 
   it('round-trips camelCase options', () => {
@@ -68,7 +68,7 @@ describe('BertConfig', () => {
       numAttentionHeads: 4,
       hiddenAct: 'gelu_new',
     });
-    expect(BertConfig.fromJson(config.toJson()).toOptions()).toEqual(config.toOptions());
+    expect(BertConfig.fromJSON(config.toJSON()).toOptions()).toEqual(config.toOptions());
   });
 
   it('rejects bad values with house-style messages', () => {
@@ -78,11 +78,27 @@ describe('BertConfig', () => {
     expect(() => new BertConfig({ hiddenAct: 'mish' as never })).toThrow(InvalidArgumentError);
     expect(() => new BertConfig({ hiddenDropoutProb: 1 })).toThrow(/hiddenDropoutProb/);
     expect(() => new BertConfig({ vocabSize: 0 })).toThrow('must be an integer >= 1, got 0');
-    expect(() => BertConfig.fromJson({ hidden_size: '768' })).toThrow(
-      "Argument 'hidden_size' passed to 'BertConfig.fromJson' must be a number, got \"768\"",
+    expect(() => BertConfig.fromJSON({ hidden_size: '768' })).toThrow(
+      "Argument 'hidden_size' passed to 'BertConfig.fromJSON' must be a number, got \"768\"",
     );
-    expect(() => BertConfig.fromJson({ model_type: 'roberta' })).toThrow(/model_type/);
-    expect(() => BertConfig.fromJson({ position_embedding_type: 'relative_key' })).toThrow(/absolute/);
-    expect(() => BertConfig.fromJson([])).toThrow(/config.json object/);
+    expect(() => BertConfig.fromJSON({ model_type: 'roberta' })).toThrow(/model_type/);
+    expect(() => BertConfig.fromJSON({ position_embedding_type: 'relative_key' })).toThrow(/absolute/);
+    expect(() => BertConfig.fromJSON([])).toThrow(/config.json object/);
+  });
+
+  it('keeps fromJson/toJson as deprecated aliases and JSON.stringify writes config.json', () => {
+    const config = BertConfig.fromJson(bertBaseUncased);
+    expect(config.toJson()).toEqual(config.toJSON());
+    expect(JSON.parse(JSON.stringify(config))).toEqual(bertBaseUncased);
+  });
+
+  it('reads tie_word_embeddings (HF default true) and rejects a non-boolean', () => {
+    expect(new BertConfig().tieWordEmbeddings).toBe(true);
+    const untied = BertConfig.fromJSON({ ...bertBaseUncased, tie_word_embeddings: false });
+    expect(untied.tieWordEmbeddings).toBe(false);
+    expect(untied.toJSON().tie_word_embeddings).toBe(false);
+    expect(() => BertConfig.fromJSON({ tie_word_embeddings: 'no' })).toThrow(
+      "Argument 'tie_word_embeddings' passed to 'BertConfig' must be a boolean, got \"no\"",
+    );
   });
 });

@@ -98,8 +98,8 @@ const snakeNames: Record<keyof BertConfigOptions, string> = {
  * ```ts
  * const config = new BertConfig({ hiddenSize: 256, numHiddenLayers: 4, numAttentionHeads: 4, intermediateSize: 1024 });
  * config.headSize; // 64
- * const json = config.toJson(); // { hidden_size: 256, ..., model_type: 'bert' }
- * BertConfig.fromJson(json).hiddenSize; // 256
+ * const json = config.toJSON(); // { hidden_size: 256, ..., model_type: 'bert' }
+ * BertConfig.fromJSON(json).hiddenSize; // 256
  * ```
  */
 export class BertConfig {
@@ -116,7 +116,7 @@ export class BertConfig {
   readonly initializerRange: number;
   readonly layerNormEps: number;
   readonly padTokenId: number;
-  /** Keys of the source `config.json` this class does not model, written back by {@link toJson}. */
+  /** Keys of the source `config.json` this class does not model, written back by {@link BertConfig.toJSON}. */
   readonly extra: Readonly<Record<string, unknown>>;
 
   constructor(options: BertConfigOptions = {}, extra: Record<string, unknown> = {}) {
@@ -135,6 +135,9 @@ export class BertConfig {
     this.layerNormEps = options.layerNormEps ?? 1e-12;
     this.padTokenId = options.padTokenId ?? 0;
     this.extra = { ...extra };
+    const tie = this.extra.tie_word_embeddings;
+    if (tie !== undefined && typeof tie !== 'boolean')
+      invalidArgument(fn, 'tie_word_embeddings', 'a boolean', tie);
 
     assertInteger(fn, 'vocabSize', this.vocabSize, { min: 1 });
     assertInteger(fn, 'hiddenSize', this.hiddenSize, { min: 1 });
@@ -162,6 +165,14 @@ export class BertConfig {
     assertInteger(fn, 'padTokenId', this.padTokenId, { min: 0, max: this.vocabSize - 1 });
   }
 
+  /**
+   * Whether the masked-LM decoder is the word-embedding matrix (HF `tie_word_embeddings`, default true;
+   * kept in {@link extra} as the `config.json` key).
+   */
+  get tieWordEmbeddings(): boolean {
+    return this.extra.tie_word_embeddings !== false;
+  }
+
   /** Width of one attention head: `hiddenSize / numAttentionHeads`. */
   get headSize(): number {
     return this.hiddenSize / this.numAttentionHeads;
@@ -170,9 +181,14 @@ export class BertConfig {
   /**
    * Reads a parsed HuggingFace `config.json`. Missing fields take HF's defaults; a field of the wrong
    * type, a `model_type` other than `bert`, or a relative position-embedding type is an error.
+   *
+   * @example
+   * ```ts
+   * BertConfig.fromJSON({ hidden_size: 256, num_attention_heads: 4 }).headSize; // 64
+   * ```
    */
-  static fromJson(json: unknown): BertConfig {
-    const fn = 'BertConfig.fromJson';
+  static fromJSON(json: unknown): BertConfig {
+    const fn = 'BertConfig.fromJSON';
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       invalidArgument(fn, 'json', 'a config.json object', json);
     }
@@ -200,8 +216,28 @@ export class BertConfig {
     return new BertConfig(options as BertConfigOptions, extra);
   }
 
-  /** The HuggingFace `config.json` object (snake_case keys, `model_type: "bert"`, extra keys kept). */
-  toJson(): Record<string, unknown> {
+  /**
+   * @deprecated Renamed {@link BertConfig.fromJSON} (the name every other `@icd` class uses).
+   *
+   * @example
+   * ```ts
+   * BertConfig.fromJson(json); // same as BertConfig.fromJSON(json)
+   * ```
+   */
+  static fromJson(json: unknown): BertConfig {
+    return BertConfig.fromJSON(json);
+  }
+
+  /**
+   * The HuggingFace `config.json` object (snake_case keys, `model_type: "bert"`, extra keys kept);
+   * `JSON.stringify(config)` writes it.
+   *
+   * @example
+   * ```ts
+   * new BertConfig({ hiddenSize: 256, numAttentionHeads: 4 }).toJSON().hidden_size; // 256
+   * ```
+   */
+  toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = {
       architectures: ['BertForMaskedLM'],
       ...this.extra,
@@ -212,6 +248,18 @@ export class BertConfig {
       json[snake] = this[camel as keyof BertConfigOptions];
     }
     return json;
+  }
+
+  /**
+   * @deprecated Renamed {@link BertConfig.toJSON}.
+   *
+   * @example
+   * ```ts
+   * config.toJson(); // same as config.toJSON()
+   * ```
+   */
+  toJson(): Record<string, unknown> {
+    return this.toJSON();
   }
 
   /** The camelCase options of this config, e.g. to derive a variant: `new BertConfig({ ...c.toOptions(), numHiddenLayers: 2 })`. */

@@ -1,15 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../config/bert-config.js';
 import { applyActivation } from './activations.js';
+import { embedWords, wordEmbeddings } from './bert-embeddings.js';
 import type { DropoutContext } from './dropout.js';
-import { embeddingLookup } from './embedding-lookup.js';
 import { layerNorm } from './layer-norm.js';
 import { linear } from './linear.js';
 import { selfAttention } from './self-attention.js';
 import type { InputTensors } from './to-input-tensors.js';
 
-/** float32's most negative value: HF's additive mask value (`torch.finfo(dtype).min`). */
-const maskValue = -3.4028234663852886e38;
+/**
+ * The additive attention mask of a padded key: −10000, as Devlin et al.'s original BERT code. HF uses
+ * `torch.finfo(float32).min`, which is −Infinity in float16 (WebGL without float32 textures), where a
+ * fully padded row would then be NaN; −10000 + any attention score stays finite in float16 (max 65504),
+ * and exp(−10000) is exactly 0 in float32, so results are the same as HF's.
+ */
+export const attentionMaskValue = -10_000;
 
 /** What {@link bertEncoderForward} returns; tensors belong to the caller. */
 export interface BertEncoderTensors {
@@ -21,7 +26,8 @@ export interface BertEncoderTensors {
 
 /**
  * The BERT encoder of Devlin et al. (2019) with HF `BertModel`'s equations:
- * E = LayerNorm(word[ids] + position[0..S) + tokenType[types]); for each layer
+ * E = LayerNorm(word[ids] + position[0..S) + tokenType[types]) (word[ids] replaced by `inputsEmbeds`
+ * when given; see `embedWords`); for each layer
  * A = LayerNorm(h + Dense(MHSA(h))), h' = LayerNorm(A + Dense(act(Dense(A)))) (post-LN);
  * pooler = tanh(Dense(h'_[CLS])). `parameters` maps HF names (no `bert.` prefix) to memory-layout
  * tensors. Must run inside `tf.tidy` (the caller's).
@@ -34,7 +40,7 @@ export function bertEncoderForward(
   dropout: DropoutContext,
 ): BertEncoderTensors {
   const get = (name: string): tf.Tensor => parameters.get(name) as tf.Tensor;
-  const [batch, length] = inputs.inputIds.shape;
+  const { batch, length } = inputs;
   const hiddenSize = config.hiddenSize;
   const shape = {
     batch,
@@ -43,39 +49,16 @@ export function bertEncoderForward(
     headSize: config.headSize,
   };
 
-  const words = embeddingLookup(get('embeddings.word_embeddings.weight'), tf.reshape(inputs.inputIds, [-1]));
-  // Few segment types: a one-hot product (one fast matMul) beats a row gather of batch·length rows.
-  // (int32 one-hot then cast: tfjs-wasm 4.22's OneHot writes int32 bits into float32 outputs.)
-  const typeTable = get('embeddings.token_type_embeddings.weight');
-  const types =
-    config.typeVocabSize <= 16
-      ? tf.matMul(
-          tf.cast(tf.oneHot(tf.reshape(inputs.tokenTypeIds, [-1]), config.typeVocabSize), 'float32'),
-          typeTable,
-        )
-      : embeddingLookup(typeTable, tf.reshape(inputs.tokenTypeIds, [-1]));
-  const positions = tf.slice(get('embeddings.position_embeddings.weight'), [0, 0], [length, hiddenSize]);
-  const summed = tf.reshape(
-    tf.add(tf.reshape(tf.add(words, types), [batch, length, hiddenSize]), positions),
-    [batch * length, hiddenSize],
-  );
-  let hidden = dropout.apply(
-    layerNorm(
-      summed,
-      get('embeddings.LayerNorm.weight'),
-      get('embeddings.LayerNorm.bias'),
-      config.layerNormEps,
-    ),
-    config.hiddenDropoutProb,
-  );
+  const words = inputs.inputsEmbeds
+    ? tf.reshape(inputs.inputsEmbeds, [batch * length, hiddenSize])
+    : wordEmbeddings(parameters, inputs.inputIds as tf.Tensor2D);
+  let hidden: tf.Tensor = embedWords(parameters, config, words, inputs.tokenTypeIds, dropout);
 
   // [batch, 1, 1, length]: broadcast over heads and query positions; computed once for all layers.
-  const additiveMask = tf.reshape(tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), maskValue), [
-    batch,
-    1,
-    1,
-    length,
-  ]);
+  const additiveMask = tf.reshape(
+    tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), attentionMaskValue),
+    [batch, 1, 1, length],
+  );
 
   const to3d = (x: tf.Tensor) => tf.reshape(x, [batch, length, hiddenSize]) as tf.Tensor3D;
   const hiddenStates: tf.Tensor3D[] = [];

@@ -5,6 +5,8 @@ import type {
   EncoderOutput,
   EncoderOutputOptions,
   EncoderTensorInput,
+  MaskedLMDecoder,
+  MaskedLMOptions,
   MaskedLMOutput,
   TensorData,
   TokenizerLike,
@@ -12,15 +14,25 @@ import type {
 import { invalidArgument } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../backend/select-backend.js';
-import { loadPretrainedParts, type PretrainedOptions } from '../checkpoint/load-pretrained.js';
-import { type SaveOptions, savePretrained } from '../checkpoint/save-pretrained.js';
+import {
+  assemblePretrained,
+  type PretrainedOptions,
+  type PretrainedParts,
+} from '../checkpoint/assemble-pretrained.js';
+import type { LoadReport } from '../checkpoint/load-report.js';
+import { pretrainedFiles, type SaveOptions } from '../checkpoint/pretrained-files.js';
 import type { BertConfig } from '../config/bert-config.js';
-import { applyActivation } from './activations.js';
-import { type BertForwardOptions, BertModel, disposeOutput } from './bert-model.js';
+import type { BertEncoderTensors } from './bert-encoder-forward.js';
+import {
+  type BertForwardOptions,
+  BertModel,
+  disposeOutput,
+  safetensorsFiles,
+  toConfig,
+} from './bert-model.js';
 import { createParameters } from './bert-parameters.js';
 import { encoderOutputToData, toTensorData } from './encoder-output-data.js';
-import { layerNorm } from './layer-norm.js';
-import { linear } from './linear.js';
+import { maskedLMDecode, maskedLMTransform, toPositions } from './masked-lm-head.js';
 import { maskedLMHeadParameterSpecs } from './parameter-specs.js';
 
 /**
@@ -43,11 +55,25 @@ export interface BertForMaskedLMOptions {
 }
 
 /**
+ * Options of {@link BertForMaskedLM.forwardMasked}: a forward pass's options plus the positions to score.
+ *
+ * @example
+ * ```ts
+ * const options: BertMaskedLMForwardOptions = { positions: [4, 16 + 2], training: true, dropoutSeed: 3 };
+ * const { logits } = mlm.forwardMasked(batch, options); // [2, vocabSize]
+ * ```
+ */
+export interface BertMaskedLMForwardOptions extends BertForwardOptions {
+  /** Flat indices `row · sequence + column` (numbers or a rank-1 int32 tensor); `logits` is then `[n, vocab]`. */
+  readonly positions?: tf.Tensor | readonly number[];
+}
+
+/**
  * Forward output of the masked LM: logits plus the encoder outputs asked for.
  *
  * @example
  * ```ts
- * const output: BertMaskedLMOutput = mlm.forward({ inputIds: [[101, 103, 102]] });
+ * const output: BertMaskedLMOutput = mlm.forwardMasked({ inputIds: [[101, 103, 102]] });
  * output.logits.shape; // [1, 3, vocabSize]
  * disposeOutput(output);
  * ```
@@ -56,28 +82,31 @@ export type BertMaskedLMOutput = MaskedLMOutput<tf.Tensor> & EncoderOutput<tf.Te
 
 /**
  * BERT with HF's masked-language-model head: logits = LayerNorm(act(h·W_t + b_t))·Eᵀ + b, where E is the
- * word-embedding matrix (the decoder is tied to it, as in HF) and b is `cls.predictions.bias`.
- * Implements `@icd/core`'s `DifferentiableMaskedLanguageModel<tf.Tensor>`.
+ * decoder weight (the word-embedding matrix, tied as in HF, unless `tie_word_embeddings: false`) and b
+ * is `cls.predictions.bias`. Implements `@icd/core`'s `DifferentiableMaskedLanguageModel<tf.Tensor, tf.Variable>`.
  *
- * `forward` and `forwardMasked` return `{ logits, lastHiddenState, ... }`; `encode` and `bert.forward`
- * skip the vocabulary projection when only hidden states are wanted. {@link applyHead} maps any
- * `[..., hidden]` tensor to logits (e.g. only the masked positions during pretraining).
+ * `forward` (and `encode`) return encoder outputs only; `forwardMasked` (and `predictMasked`) add
+ * `logits`, at chosen `positions` only when given (`[n, vocab]`). The head is split as HF
+ * `BertLMPredictionHead`: {@link transformMaskedLM} (dense, activation, LayerNorm) and
+ * {@link getMaskedLMDecoder} (weight, bias), so a soft verbalizer can replace the decoder.
  * `weights` holds every trainable variable under its HF name (`bert.embeddings.word_embeddings.weight`,
  * ..., `cls.predictions.bias`); the encoder's are the same objects as in `bert.weights`.
  *
  * @example
  * ```ts
  * const mlm = new BertForMaskedLM(new BertConfig({ vocabSize: 100, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 64 }), { seed: 1 });
- * const { logits } = mlm.forward({ inputIds: [[2, 4, 3]] });
- * logits.shape; // [1, 3, 100]
+ * const { logits } = mlm.forwardMasked({ inputIds: [[2, 4, 3]] }, { positions: [1] });
+ * logits.shape; // [1, 100]
  * ```
  */
-export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Tensor> {
+export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Tensor, tf.Variable> {
   readonly config: BertConfig;
   /** The encoder; its variables are shared with this model. */
   readonly bert: BertModel;
   /** Every trainable variable by HF `BertForMaskedLM` name. */
   readonly weights: ReadonlyMap<string, tf.Variable>;
+  /** What loading did (missing and unused tensors, a random head); `undefined` for a model built with `new`. */
+  loadReport: LoadReport | undefined;
   private readonly head: ReadonlyMap<string, tf.Variable>;
 
   constructor(config: BertConfig, options: BertForMaskedLMOptions = {}) {
@@ -115,102 +144,184 @@ export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Ten
   }
 
   /**
-   * Loads a HF `BertForMaskedLM` / `BertForPreTraining` folder (see `BertModel.fromPretrained` for the
-   * accepted variants). The tied decoder weight may be present or omitted; `cls.predictions.bias` or
-   * `cls.predictions.decoder.bias` is the output bias.
+   * Builds a masked LM from safetensors bytes and a config, without a file system (see
+   * `BertModel.fromSafetensors`). The tied decoder weight may be present (it must then equal the word
+   * embeddings) or omitted; `cls.predictions.bias` or `cls.predictions.decoder.bias` is the output bias.
+   * A checkpoint without the head needs `allowMissingWeights` and reports `loadReport.randomHead`.
    *
    * @example
    * ```ts
-   * const mlm = await BertForMaskedLM.fromPretrained('models/bert-base-uncased');
+   * const mlm = await BertForMaskedLM.fromSafetensors(bytes, configJson);
+   * mlm.loadReport?.randomHead; // false
    * ```
    */
-  static async fromPretrained(directory: string, options: PretrainedOptions = {}): Promise<BertForMaskedLM> {
+  static async fromSafetensors<T extends BertForMaskedLM>(
+    this: new (
+      config: BertConfig,
+      options?: BertForMaskedLMOptions,
+    ) => T,
+    weights: Uint8Array | readonly Uint8Array[],
+    config: BertConfig | Record<string, unknown>,
+    options: PretrainedOptions = {},
+  ): Promise<T> {
     await ensureBackend();
-    const parts = await loadPretrainedParts(directory, 'maskedLM', options);
+    const files = safetensorsFiles('BertForMaskedLM.fromSafetensors', weights);
+    const parts = assemblePretrained(toConfig(config), files, 'maskedLM', options);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass (e.g. @icd/bert/node's) to build.
+    return BertForMaskedLM.fromParts.call(this, parts, options) as T;
+  }
+
+  /** @internal A model (of the class `fromParts` is called on) from loaded parts; disposes them. */
+  static fromParts<T extends BertForMaskedLM>(
+    this: new (
+      config: BertConfig,
+      options?: BertForMaskedLMOptions,
+    ) => T,
+    parts: PretrainedParts,
+    options: PretrainedOptions,
+  ): T {
     try {
       const initialWeights = new Map<string, tf.Tensor>(parts.headWeights);
       for (const [name, value] of parts.encoderWeights) initialWeights.set(`bert.${name}`, value);
-      return new BertForMaskedLM(parts.config, {
+      const model = new this(parts.config, {
         addPoolingLayer: parts.hasPooler,
         initialWeights,
         ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
       });
+      model.loadReport = parts.report;
+      return model;
     } finally {
       parts.dispose();
     }
   }
 
-  /** Writes `config.json`, `model.safetensors` (HF `BertForMaskedLM` names) and tokenizer files. */
-  async save(directory: string, options: SaveOptions = {}): Promise<void> {
-    const tensors = [
-      ...this.bert.parameterSpecs().map((spec) => ({
-        spec,
-        fileName: `bert.${spec.name}`,
-        value: this.bert.weights.get(spec.name) as tf.Tensor,
-      })),
-      ...maskedLMHeadParameterSpecs(this.config).map((spec) => ({
-        spec,
-        fileName: spec.name,
-        value: this.head.get(spec.name) as tf.Tensor,
-      })),
-    ];
-    await savePretrained(directory, {
+  /**
+   * The files of a HF `BertForMaskedLM` folder by name (`config.json`, `model.safetensors`, tokenizer
+   * files); browser-safe. `save(dir)` of `@icd/bert/node` writes them.
+   *
+   * @example
+   * ```ts
+   * const { 'model.safetensors': weights } = await mlm.toPretrainedFiles();
+   * ```
+   */
+  async toPretrainedFiles(options: SaveOptions = {}): Promise<Record<string, string | Uint8Array>> {
+    this.assertUsable('toPretrainedFiles');
+    return pretrainedFiles({
       config: this.config,
       architecture: 'BertForMaskedLM',
-      tensors,
+      tensors: [
+        ...this.bert.parameterSpecs().map((spec) => ({
+          spec,
+          fileName: `bert.${spec.name}`,
+          value: this.bert.weights.get(spec.name) as tf.Tensor,
+        })),
+        ...maskedLMHeadParameterSpecs(this.config).map((spec) => ({
+          spec,
+          fileName: spec.name,
+          value: this.head.get(spec.name) as tf.Tensor,
+        })),
+      ],
       tokenizer: options.tokenizer ?? this.tokenizer,
     });
   }
 
-  /**
-   * The MLM head on hidden states `[..., hidden]` → logits `[..., vocab]`. Differentiable; returns a new
-   * tensor.
-   */
-  applyHead(hidden: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const get = (name: string) => this.head.get(name) as tf.Variable;
-      const width = this.config.hiddenSize;
-      const flat = tf.reshape(hidden, [-1, width]);
-      const transformed = layerNorm(
-        applyActivation(
-          linear(
-            flat,
-            get('cls.predictions.transform.dense.weight'),
-            get('cls.predictions.transform.dense.bias'),
-          ),
-          this.config.hiddenAct,
-        ),
-        get('cls.predictions.transform.LayerNorm.weight'),
-        get('cls.predictions.transform.LayerNorm.bias'),
-        this.config.layerNormEps,
-      );
-      // Eᵀ materialised once: tfjs-wasm's fast matMul path has no transposed operand.
-      const embeddings = this.bert.weights.get('embeddings.word_embeddings.weight') as tf.Variable;
-      const logits = linear(transformed, tf.transpose(embeddings), get('cls.predictions.bias'));
-      return tf.reshape(logits, [...hidden.shape.slice(0, -1), this.config.vocabSize]);
-    });
+  /** The word-embedding table `[vocab, hidden]` of the encoder (HF `get_input_embeddings().weight`). */
+  getInputEmbeddings(): tf.Variable {
+    return this.bert.getInputEmbeddings();
   }
 
-  /** Encoder + head: `{ logits [batch, seq, vocab], lastHiddenState, poolerOutput?, hiddenStates?, attentions? }`. */
+  /**
+   * The head's transform (HF `cls.predictions.transform`): LayerNorm(act(h·W_t + b_t)), `[..., hidden]`
+   * → `[..., hidden]`. Differentiable; returns a new tensor.
+   *
+   * @example
+   * ```ts
+   * const transformed = mlm.transformMaskedLM(maskRows); // [n, hidden]
+   * ```
+   */
+  transformMaskedLM(hiddenStates: tf.Tensor): tf.Tensor {
+    this.assertUsable('transformMaskedLM');
+    return tf.tidy(() => maskedLMTransform(this.head, this.config, hiddenStates));
+  }
+
+  /**
+   * The decoder (HF `cls.predictions.decoder`): `weight` `[vocab, hidden]` (the word-embedding variable
+   * when tied) and `bias` `[vocab]`, the variables themselves.
+   *
+   * @example
+   * ```ts
+   * const { weight, bias } = mlm.getMaskedLMDecoder();
+   * const labelLogits = tf.add(tf.matMul(transformed, tf.gather(weight, labelIds), false, true), tf.gather(bias, labelIds));
+   * ```
+   */
+  getMaskedLMDecoder(): MaskedLMDecoder<tf.Variable> {
+    this.assertUsable('getMaskedLMDecoder');
+    return {
+      weight: this.head.get('cls.predictions.decoder.weight') ?? this.bert.getInputEmbeddings(),
+      bias: this.head.get('cls.predictions.bias') as tf.Variable,
+    };
+  }
+
+  /**
+   * The whole MLM head on hidden states `[..., hidden]` → logits `[..., vocab]` (decoder of transform).
+   * Differentiable; returns a new tensor.
+   *
+   * @example
+   * ```ts
+   * const logits = mlm.applyHead(rows); // rows: [n, hidden] → [n, vocab]
+   * ```
+   */
+  applyHead(hidden: tf.Tensor): tf.Tensor {
+    const { weight, bias } = this.getMaskedLMDecoder();
+    return tf.tidy(() => maskedLMDecode(weight, bias, maskedLMTransform(this.head, this.config, hidden)));
+  }
+
+  /**
+   * The encoder outputs, without the vocabulary projection (the `DifferentiableEncoder` method; same as
+   * `bert.forward`): `{ lastHiddenState, poolerOutput?, hiddenStates?, attentions? }`.
+   *
+   * @example
+   * ```ts
+   * const { lastHiddenState } = mlm.forward({ inputsEmbeds }, { training: true });
+   * ```
+   */
   forward(
     input: EncoderInput | EncoderTensorInput<tf.Tensor>,
     options: BertForwardOptions = {},
-  ): BertMaskedLMOutput {
-    return this.forwardMasked(input, options);
+  ): EncoderOutput<tf.Tensor> {
+    this.assertUsable('forward');
+    return this.bert.runEncoder('BertForMaskedLM.forward', input, options, this.bert.hasPooler);
   }
 
-  /** Same as {@link forward} (the `DifferentiableMaskedLanguageModel` name). */
+  /**
+   * Encoder + head: `{ logits, lastHiddenState, poolerOutput?, hiddenStates?, attentions? }` with
+   * logits `[batch, seq, vocab]`, or `[n, vocab]` at `options.positions` (the head then runs on those
+   * rows only).
+   */
   forwardMasked(
     input: EncoderInput | EncoderTensorInput<tf.Tensor>,
-    options: BertForwardOptions = {},
+    options: BertMaskedLMForwardOptions = {},
   ): BertMaskedLMOutput {
-    if (this.bert.isDisposed)
-      invalidArgument('BertForMaskedLM.forward', 'this', 'a model that has not been disposed', 'disposed');
-    const encoded = this.bert.runEncoder('BertForMaskedLM.forward', input, options, this.bert.hasPooler);
+    const fn = 'BertForMaskedLM.forwardMasked';
+    this.assertUsable('forwardMasked');
+    const encoded: BertEncoderTensors = this.bert.runEncoder(fn, input, options, this.bert.hasPooler);
     try {
-      return { logits: this.applyHead(encoded.lastHiddenState), ...encoded };
+      const [batch, length] = encoded.lastHiddenState.shape;
+      const { positions } = options;
+      if (positions === undefined) return { logits: this.applyHead(encoded.lastHiddenState), ...encoded };
+      const indices = toPositions(fn, positions, batch * length);
+      try {
+        const logits = tf.tidy(() =>
+          this.applyHead(
+            tf.gather(tf.reshape(encoded.lastHiddenState, [-1, this.config.hiddenSize]), indices),
+          ),
+        );
+        return { logits, ...encoded };
+      } finally {
+        indices.dispose();
+      }
     } catch (error) {
-      // The head failed (e.g. disposed weights): the encoder tensors would otherwise be orphaned.
+      // The head failed (bad positions, disposed weights): the encoder tensors would be orphaned.
       disposeOutput(encoded);
       throw error;
     }
@@ -221,10 +332,10 @@ export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Ten
     return this.bert.encode(input, options);
   }
 
-  /** Logits (and the encoder outputs asked for) as {@link TensorData}; no tensor outlives the call. */
+  /** Logits (at `positions` only, if given) and the encoder outputs asked for, as {@link TensorData}. */
   async predictMasked(
     input: EncoderInput,
-    options: EncoderOutputOptions = {},
+    options: MaskedLMOptions = {},
   ): Promise<MaskedLMOutput<TensorData>> {
     const output = this.forwardMasked(input, { ...options, training: false });
     try {
@@ -239,6 +350,11 @@ export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Ten
     } finally {
       disposeOutput(output);
     }
+  }
+
+  private assertUsable(fn: string): void {
+    if (this.bert.isDisposed)
+      invalidArgument(`BertForMaskedLM.${fn}`, 'this', 'a model that has not been disposed', 'disposed');
   }
 
   /** Frees every weight (encoder and head). Calling it twice is harmless. */

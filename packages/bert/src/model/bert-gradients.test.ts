@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, selectBackend } from '../backend/select-backend.js';
+import { BertForMaskedLM } from '../node/node-models.js';
 import { maxAbsDifference, parity, parityDirectory } from '../test-support/parity-fixture.js';
-import { BertForMaskedLM } from './bert-for-masked-lm.js';
 
 // Gradient check. Reference 1: PyTorch autograd of the same loss in float64
 // (scripts/make-parity-fixture.py). Reference 2: central finite differences of our own forward pass.
@@ -21,7 +21,7 @@ parity.labels.forEach((row, b) => {
 /** HF's masked-LM loss: mean cross-entropy over positions whose label is not -100. */
 function maskedLMLoss(mlm: BertForMaskedLM): tf.Scalar {
   return tf.tidy(() => {
-    const logits = mlm.forward(input).logits;
+    const logits = mlm.forwardMasked(input).logits;
     const flat = tf.reshape(logits, [-1, mlm.config.vocabSize]);
     const rows = tf.tensor1d(
       positions.map(([b, s]) => b * (parity.labels[0] as number[]).length + s),

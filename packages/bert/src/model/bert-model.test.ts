@@ -138,13 +138,13 @@ describe('BertModel / BertForMaskedLM', () => {
     );
     expect(() => model.forward({ inputIds: [[1, 50]] })).toThrow('must be ids in [0, 49], got 50');
     expect(() => model.forward({ inputIds: [[1, 2.5]] })).toThrow(
-      "Argument 'inputIds[0][1]' passed to 'BertModel.forward' must be an integer, got 2.5",
+      "Argument 'inputIds[0][1]' passed to 'BertModel.forward' must be an int32 integer, got 2.5",
     );
     expect(() => model.forward({ inputIds: [Array(13).fill(1)] })).toThrow(
       'rows of at most 12 tokens, got 13',
     );
     expect(() => model.forward({ inputIds: [[1, 2]], attentionMask: [[1, 1, 1]] })).toThrow(
-      'shape [1, 2] like inputIds',
+      'shape [1, 2] like the input',
     );
     expect(() => model.forward({ inputIds: [] })).toThrow('a non-empty batch');
     expect(() => model.forward({ inputIds: { data: new Int32Array(3), shape: [2, 2] } })).toThrow(
@@ -179,7 +179,7 @@ describe('BertModel / BertForMaskedLM', () => {
   });
 
   it('MLM applyHead on a subset of positions equals the full logits there', () => {
-    const output = mlm.forward(batch);
+    const output = mlm.forwardMasked(batch);
     const picked = tf.gather(tf.reshape(output.lastHiddenState, [-1, 16]), tf.tensor1d([1, 8], 'int32'));
     const head = mlm.applyHead(picked);
     const full = tf.gather(tf.reshape(output.logits, [-1, 50]), tf.tensor1d([1, 8], 'int32'));

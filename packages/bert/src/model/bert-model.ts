@@ -5,15 +5,24 @@ import type {
   EncoderOutput,
   EncoderOutputOptions,
   EncoderTensorInput,
+  ForwardOptions,
   TensorData,
+  TokenBatch,
   TokenizerLike,
 } from '@icd/core';
 import { invalidArgument } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../backend/select-backend.js';
-import { loadPretrainedParts, type PretrainedOptions } from '../checkpoint/load-pretrained.js';
-import { type SaveOptions, savePretrained } from '../checkpoint/save-pretrained.js';
+import {
+  assemblePretrained,
+  type PretrainedOptions,
+  type PretrainedParts,
+} from '../checkpoint/assemble-pretrained.js';
+import type { LoadReport } from '../checkpoint/load-report.js';
+import { pretrainedFiles, type SaveOptions } from '../checkpoint/pretrained-files.js';
 import { BertConfig } from '../config/bert-config.js';
+import { SafetensorsFile } from '../safetensors/safetensors-file.js';
+import { wordEmbeddings } from './bert-embeddings.js';
 import { type BertEncoderTensors, bertEncoderForward } from './bert-encoder-forward.js';
 import { createParameters } from './bert-parameters.js';
 import { DropoutContext } from './dropout.js';
@@ -32,12 +41,7 @@ import { toInputTensors } from './to-input-tensors.js';
  * disposeOutput(output);
  * ```
  */
-export interface BertForwardOptions extends EncoderOutputOptions {
-  /** Turn dropout on (default false). */
-  readonly training?: boolean;
-  /** Seed of this pass's dropout masks (only with `training`); random when omitted. */
-  readonly dropoutSeed?: number;
-}
+export interface BertForwardOptions extends EncoderOutputOptions, ForwardOptions {}
 
 /**
  * Options of {@link BertModel}'s constructor.
@@ -78,7 +82,7 @@ export interface BertModelOptions {
  * model.dispose();
  * ```
  */
-export class BertModel implements DifferentiableEncoder<tf.Tensor> {
+export class BertModel implements DifferentiableEncoder<tf.Tensor, tf.Variable> {
   readonly config: BertConfig;
   readonly info: EncoderInfo;
   /** Trainable parameters by HF name (no `bert.` prefix). */
@@ -87,6 +91,8 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor> {
   readonly hasPooler: boolean;
   /** Tokenizer kept with the model (written by `save`). */
   tokenizer: TokenizerLike | undefined;
+  /** What loading did (missing and unused tensors); `undefined` for a model built with `new`. */
+  loadReport: LoadReport | undefined;
   private disposed = false;
 
   constructor(config: BertConfig, options: BertModelOptions = {}) {
@@ -115,37 +121,78 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor> {
   }
 
   /**
-   * Loads `config.json` and `model.safetensors` (or sharded `model.safetensors.index.json`) from a
-   * HuggingFace model folder. Accepts `BertModel`, `BertForMaskedLM` and `BertForPreTraining`
-   * checkpoints (with or without the `bert.` prefix, old `gamma`/`beta` names, F32/F16/BF16); keeps the
-   * pooler when the checkpoint has one. Refuses `pytorch_model.bin` with conversion instructions.
+   * Builds a model from safetensors bytes (`model.safetensors`, or the shards of a sharded checkpoint)
+   * and its config (a {@link BertConfig} or the parsed `config.json`), without a file system: what
+   * `fromPretrained(dir)` of `@icd/bert/node` does after reading the folder, and what a browser does with
+   * fetched bytes. Accepts `BertModel`, `BertForMaskedLM` and `BertForPreTraining` checkpoints (with or
+   * without the `bert.` prefix, old `gamma`/`beta` names, F32/F16/BF16); keeps the pooler when the
+   * checkpoint has one. What was missing or unused is in {@link loadReport}.
    *
    * @example
    * ```ts
-   * const model = await BertModel.fromPretrained('models/Bio_ClinicalBERT');
+   * const [config, weights] = await Promise.all([
+   *   fetch('/models/bert/config.json').then((r) => r.json()),
+   *   fetch('/models/bert/model.safetensors').then((r) => r.arrayBuffer()),
+   * ]);
+   * const model = await BertModel.fromSafetensors(new Uint8Array(weights), config);
    * ```
    */
-  static async fromPretrained(directory: string, options: PretrainedOptions = {}): Promise<BertModel> {
+  static async fromSafetensors<T extends BertModel>(
+    this: new (
+      config: BertConfig,
+      options?: BertModelOptions,
+    ) => T,
+    weights: Uint8Array | readonly Uint8Array[],
+    config: BertConfig | Record<string, unknown>,
+    options: PretrainedOptions = {},
+  ): Promise<T> {
     await ensureBackend();
-    const parts = await loadPretrainedParts(directory, 'encoder', options);
+    const parts = assemblePretrained(
+      toConfig(config),
+      safetensorsFiles('BertModel.fromSafetensors', weights),
+      'encoder',
+      options,
+    );
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass (e.g. @icd/bert/node's) to build.
+    return BertModel.fromParts.call(this, parts, options) as T;
+  }
+
+  /** @internal A model (of the class `fromParts` is called on) from loaded parts; disposes them. */
+  static fromParts<T extends BertModel>(
+    this: new (
+      config: BertConfig,
+      options?: BertModelOptions,
+    ) => T,
+    parts: PretrainedParts,
+    options: PretrainedOptions,
+  ): T {
     try {
-      return new BertModel(parts.config, {
+      const model = new this(parts.config, {
         addPoolingLayer: options.addPoolingLayer ?? parts.hasPooler,
         initialWeights: parts.encoderWeights,
         ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
       });
+      model.loadReport = parts.report;
+      return model;
     } finally {
       parts.dispose();
     }
   }
 
   /**
-   * Writes `config.json`, `model.safetensors` (HF names and layouts, loadable by
-   * `transformers.BertModel.from_pretrained`) and, when a tokenizer is attached or given, its files.
+   * The files of a HuggingFace model folder by name: `config.json`, `model.safetensors` (HF names and
+   * layouts, loadable by `transformers.BertModel.from_pretrained`) and, when a tokenizer is attached or
+   * given, its files. Browser-safe; `save(dir)` of `@icd/bert/node` writes them to a folder.
+   *
+   * @example
+   * ```ts
+   * const files = await model.toPretrainedFiles();
+   * const blob = new Blob([files['model.safetensors']!]); // offer it as a download
+   * ```
    */
-  async save(directory: string, options: SaveOptions = {}): Promise<void> {
-    this.assertUsable('save');
-    await savePretrained(directory, {
+  async toPretrainedFiles(options: SaveOptions = {}): Promise<Record<string, string | Uint8Array>> {
+    this.assertUsable('toPretrainedFiles');
+    return pretrainedFiles({
       config: this.config,
       architecture: 'BertModel',
       tensors: this.parameterSpecs().map((spec) => ({
@@ -159,7 +206,17 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor> {
 
   /**
    * The forward pass: `{ lastHiddenState [batch, seq, hidden], poolerOutput [batch, hidden], hiddenStates?, attentions? }`.
-   * Accepts `number[][]`, `TensorData<Int32Array>` or tfjs tensors; returns new tensors the caller owns.
+   * Accepts `number[][]`, `TensorData<Int32Array>` or tfjs tensors as `inputIds`, or `inputsEmbeds`
+   * (`[batch, seq, hidden]` word vectors, e.g. soft-prompt vectors concatenated with
+   * {@link embedTokens}' output: position and type embeddings, LayerNorm and dropout follow).
+   * Values are range-checked (ids, mask 0/1, token types). Returns new tensors the caller owns.
+   *
+   * @example
+   * ```ts
+   * const words = model.embedTokens([[2, 8, 9, 3]]); // [1, 4, hidden]
+   * const prompt = tf.concat([softPrompt, words], 1); // softPrompt: [1, k, hidden]
+   * const { lastHiddenState } = model.forward({ inputsEmbeds: prompt }, { training: true, dropoutSeed: 1 });
+   * ```
    */
   forward(
     input: EncoderInput | EncoderTensorInput<tf.Tensor>,
@@ -167,6 +224,47 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor> {
   ): EncoderOutput<tf.Tensor> {
     this.assertUsable('forward');
     return this.runEncoder('BertModel.forward', input, options, this.hasPooler);
+  }
+
+  /**
+   * The word-embedding table `[vocabSize, hiddenSize]` (HF `get_input_embeddings().weight`): the
+   * variable in {@link weights}, not a copy.
+   *
+   * @example
+   * ```ts
+   * model.getInputEmbeddings().shape; // [config.vocabSize, config.hiddenSize]
+   * ```
+   */
+  getInputEmbeddings(): tf.Variable {
+    this.assertUsable('getInputEmbeddings');
+    return this.weights.get('embeddings.word_embeddings.weight') as tf.Variable;
+  }
+
+  /**
+   * Word vectors of token ids, `[batch, sequence, hidden]`: the rows of {@link getInputEmbeddings}
+   * (ids checked against the vocabulary), differentiable with respect to the table on every backend;
+   * what `forward` computes before position and type embeddings. A new tensor the caller owns.
+   *
+   * @example
+   * ```ts
+   * const words = model.embedTokens([[2, 8, 3]]);
+   * words.shape; // [1, 3, hidden]
+   * ```
+   */
+  embedTokens(inputIds: TokenBatch | tf.Tensor): tf.Tensor3D {
+    this.assertUsable('embedTokens');
+    const inputs = toInputTensors('BertModel.embedTokens', { inputIds } as EncoderInput, this.config);
+    try {
+      return tf.tidy(() =>
+        tf.reshape(wordEmbeddings(this.weights, inputs.inputIds as tf.Tensor2D), [
+          inputs.batch,
+          inputs.length,
+          this.config.hiddenSize,
+        ]),
+      ) as tf.Tensor3D;
+    } finally {
+      tf.dispose([inputs.inputIds, inputs.attentionMask, inputs.tokenTypeIds] as tf.Tensor[]);
+    }
   }
 
   /** @internal Runs the encoder (used by `BertForMaskedLM` too); call inside or outside `tf.tidy`. */
@@ -193,7 +291,11 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor> {
           ) as unknown as tf.TensorContainer,
       ) as unknown as BertEncoderTensors;
     } finally {
-      tf.dispose([inputs.inputIds, inputs.attentionMask, inputs.tokenTypeIds]);
+      tf.dispose(
+        [inputs.inputIds, inputs.inputsEmbeds, inputs.attentionMask, inputs.tokenTypeIds].filter(
+          (tensor) => tensor !== undefined,
+        ) as tf.Tensor[],
+      );
     }
   }
 
@@ -219,7 +321,8 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor> {
     return this.disposed;
   }
 
-  private assertUsable(fn: string): void {
+  /** @internal */
+  assertUsable(fn: string): void {
     if (this.disposed)
       invalidArgument(`BertModel.${fn}`, 'this', 'a model that has not been disposed', 'disposed');
   }
@@ -243,5 +346,22 @@ export function disposeOutput(output: Partial<EncoderOutput<tf.Tensor>> & { logi
       ...(output.hiddenStates ?? []),
       ...(output.attentions ?? []),
     ].filter((tensor): tensor is tf.Tensor => tensor !== undefined),
+  );
+}
+
+/** @internal A BertConfig from a BertConfig or a parsed `config.json`. */
+export function toConfig(config: BertConfig | Record<string, unknown>): BertConfig {
+  return config instanceof BertConfig ? config : BertConfig.fromJSON(config);
+}
+
+/** @internal Parsed safetensors files from bytes (one file, or the shards of a checkpoint). */
+export function safetensorsFiles(fn: string, weights: Uint8Array | readonly Uint8Array[]): SafetensorsFile[] {
+  const list = weights instanceof Uint8Array ? [weights] : weights;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((bytes) => bytes instanceof Uint8Array)) {
+    invalidArgument(fn, 'weights', 'safetensors bytes (a Uint8Array or an array of them)', weights);
+  }
+  return list.map(
+    (bytes, index) =>
+      new SafetensorsFile(bytes, list.length === 1 ? 'model.safetensors' : `shard ${index + 1}`),
   );
 }

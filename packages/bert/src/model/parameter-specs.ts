@@ -86,8 +86,10 @@ export function encoderParameterSpecs(config: BertConfig, addPoolingLayer: boole
 
 /**
  * The parameters of the HF `BertForMaskedLM` head (`cls.predictions.*`). The decoder weight is tied to
- * `bert.embeddings.word_embeddings.weight` and has no parameter of its own; its bias is
- * `cls.predictions.bias` (HF also exposes it as `cls.predictions.decoder.bias`).
+ * `bert.embeddings.word_embeddings.weight` and has no parameter of its own, unless the config unties it
+ * (`tie_word_embeddings: false`): then it is `cls.predictions.decoder.weight`, `[vocab, hidden]` in file
+ * and memory alike. The bias is `cls.predictions.bias` (HF also exposes it as
+ * `cls.predictions.decoder.bias`).
  *
  * @example
  * ```ts
@@ -99,6 +101,15 @@ export function maskedLMHeadParameterSpecs(config: BertConfig): ParameterSpec[] 
   return [
     ...linearSpecs('cls.predictions.transform.dense', hidden, hidden),
     ...normSpecs('cls.predictions.transform.LayerNorm', hidden),
+    ...(config.tieWordEmbeddings
+      ? []
+      : [
+          {
+            name: 'cls.predictions.decoder.weight',
+            fileShape: [config.vocabSize, hidden],
+            kind: 'embedding',
+          } as const,
+        ]),
     { name: 'cls.predictions.bias', fileShape: [config.vocabSize], kind: 'bias' },
   ];
 }

@@ -3,12 +3,20 @@ import { invalidArgument } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from '../config/bert-config.js';
 
-/** The three `[batch, sequence]` int32 tensors a BERT forward pass reads. */
+/**
+ * The tensors a BERT forward pass reads: `[batch, sequence]` int32 ids (or `[batch, sequence, hidden]`
+ * float32 `inputsEmbeds`), mask and segment ids.
+ */
 export interface InputTensors {
-  readonly inputIds: tf.Tensor2D;
+  readonly inputIds?: tf.Tensor2D;
+  readonly inputsEmbeds?: tf.Tensor3D;
   readonly attentionMask: tf.Tensor2D;
   readonly tokenTypeIds: tf.Tensor2D;
+  readonly batch: number;
+  readonly length: number;
 }
+
+const int32Limit = 2 ** 31;
 
 function toMatrix(
   fn: string,
@@ -30,8 +38,9 @@ function toMatrix(
       }
       for (let column = 0; column < width; column++) {
         const value = row[column] as number;
-        if (!Number.isInteger(value))
-          invalidArgument(fn, `${argument}[${rowIndex}][${column}]`, 'an integer', value);
+        // Checked before the Int32Array store, which would wrap 2**32 to 0 ([PAD]) silently.
+        if (!Number.isInteger(value) || value < -int32Limit || value >= int32Limit)
+          invalidArgument(fn, `${argument}[${rowIndex}][${column}]`, 'an int32 integer', value);
         data[rowIndex * width + column] = value;
       }
     });
@@ -50,88 +59,153 @@ function toMatrix(
       matrix.data.length,
     );
   }
-  const data = Int32Array.from(matrix.data);
-  // Int32Array.from truncates 2.5 to 2 and turns NaN into 0: refuse what does not survive the cast.
-  if (!(matrix.data instanceof Int32Array)) {
+  return { data: toInt32(fn, `${argument}.data`, matrix.data), shape: [rows, width] };
+}
+
+/** Int32 copy of `values`, refusing what does not survive the cast (2.5, NaN, 2**32). */
+function toInt32(fn: string, argument: string, values: ArrayLike<number>): Int32Array {
+  const data = Int32Array.from(values);
+  if (!(values instanceof Int32Array)) {
     for (let index = 0; index < data.length; index++) {
-      if (data[index] !== matrix.data[index])
-        invalidArgument(fn, `${argument}.data[${index}]`, 'an int32 integer', matrix.data[index]);
+      if (data[index] !== values[index])
+        invalidArgument(fn, `${argument}[${index}]`, 'an int32 integer', values[index]);
     }
   }
-  return { data, shape: [rows, width] };
+  return data;
 }
 
-function checkRange(fn: string, argument: string, data: Int32Array, limit: number): void {
+function checkRange(fn: string, argument: string, data: Int32Array, limit: number, expected: string): void {
   for (let index = 0; index < data.length; index++) {
     const value = data[index] as number;
-    if (value < 0 || value >= limit) invalidArgument(fn, argument, `ids in [0, ${limit - 1}]`, value);
+    if (value < 0 || value >= limit) invalidArgument(fn, argument, expected, value);
   }
 }
 
+/**
+ * An int32 copy of a `[batch, sequence]` tensor whose values are checked to lie in `[0, limit)`: float
+ * tensors must hold integers (2.5 is refused, not truncated), and int32 ones are range-checked with an
+ * in-graph min/max (two numbers read back), so an out-of-vocabulary id fails here rather than giving
+ * garbage on wasm or a raw GatherV2 error on cpu.
+ */
 function checkTensor(
   fn: string,
   argument: string,
   tensor: tf.Tensor,
+  limit: number,
+  expected: string,
   shape?: readonly number[],
 ): tf.Tensor2D {
   if (tensor.rank !== 2) invalidArgument(fn, argument, 'a rank-2 [batch, sequence] tensor', tensor.shape);
   if (shape && (tensor.shape[0] !== shape[0] || tensor.shape[1] !== shape[1])) {
-    invalidArgument(fn, argument, `shape [${shape.join(', ')}] like inputIds`, tensor.shape);
+    invalidArgument(fn, argument, `shape [${shape.join(', ')}] like the input`, tensor.shape);
   }
-  return (tensor.dtype === 'int32' ? tensor.clone() : tf.cast(tensor, 'int32')) as tf.Tensor2D;
+  if (tensor.dtype === 'int32' || tensor.dtype === 'bool') {
+    if (tensor.size > 0) {
+      const bounds = tf.tidy(() => {
+        const values = tf.cast(tensor, 'int32');
+        return tf.stack([tf.min(values), tf.max(values)]);
+      });
+      const [low, high] = bounds.dataSync() as unknown as [number, number];
+      bounds.dispose();
+      if (low < 0 || high >= limit) invalidArgument(fn, argument, expected, low < 0 ? low : high);
+    }
+    return (tensor.dtype === 'int32' ? tensor.clone() : tf.cast(tensor, 'int32')) as tf.Tensor2D;
+  }
+  if (tensor.dtype !== 'float32') invalidArgument(fn, argument, 'an int32 or float32 tensor', tensor.dtype);
+  const data = toInt32(fn, argument, tensor.dataSync() as Float32Array);
+  checkRange(fn, argument, data, limit, expected);
+  return tf.tensor2d(data, tensor.shape as [number, number], 'int32');
+}
+
+function checkEmbeds(fn: string, tensor: unknown, config: BertConfig): tf.Tensor3D {
+  if (!(tensor instanceof tf.Tensor)) invalidArgument(fn, 'inputsEmbeds', 'a tfjs tensor', tensor);
+  if (tensor.rank !== 3 || tensor.shape[2] !== config.hiddenSize) {
+    invalidArgument(fn, 'inputsEmbeds', `a [batch, sequence, ${config.hiddenSize}] tensor`, tensor.shape);
+  }
+  if (tensor.dtype !== 'float32') invalidArgument(fn, 'inputsEmbeds', 'a float32 tensor', tensor.dtype);
+  return tensor.clone() as tf.Tensor3D;
 }
 
 /**
- * Converts plain-array, {@link TokenBatch} or tensor inputs to int32 tensors (new tensors the caller
- * disposes), checking shapes, id ranges (for non-tensor input) and the sequence length.
+ * Converts plain-array, {@link TokenBatch} or tensor inputs to tensors (new tensors the caller
+ * disposes), checking shapes, the sequence length and value ranges: ids in `[0, vocabSize)`, mask
+ * values 0 or 1, token types in `[0, typeVocabSize)`. Exactly one of `inputIds` and `inputsEmbeds`.
  */
 export function toInputTensors(
   fn: string,
   input: EncoderInput | EncoderTensorInput<tf.Tensor>,
   config: BertConfig,
 ): InputTensors {
-  if (typeof input !== 'object' || input === null || input.inputIds === undefined) {
-    invalidArgument(fn, 'input', 'an object with inputIds', input);
+  if (typeof input !== 'object' || input === null) {
+    invalidArgument(fn, 'input', 'an object with inputIds or inputsEmbeds', input);
   }
-  let inputIds: tf.Tensor2D;
-  if (input.inputIds instanceof tf.Tensor) {
-    inputIds = checkTensor(fn, 'inputIds', input.inputIds);
+  const given = input as { inputIds?: unknown; inputsEmbeds?: unknown };
+  const hasIds = given.inputIds !== undefined && given.inputIds !== null;
+  const hasEmbeds = given.inputsEmbeds !== undefined && given.inputsEmbeds !== null;
+  if (hasIds === hasEmbeds) {
+    invalidArgument(fn, 'input', 'exactly one of inputIds and inputsEmbeds', hasIds ? 'both' : 'neither');
+  }
+  const vocabulary = `ids in [0, ${config.vocabSize - 1}]`;
+  let inputIds: tf.Tensor2D | undefined;
+  let inputsEmbeds: tf.Tensor3D | undefined;
+  if (hasEmbeds) {
+    inputsEmbeds = checkEmbeds(fn, given.inputsEmbeds, config);
+  } else if (given.inputIds instanceof tf.Tensor) {
+    inputIds = checkTensor(fn, 'inputIds', given.inputIds, config.vocabSize, vocabulary);
   } else {
-    const ids = toMatrix(fn, 'inputIds', input.inputIds as TokenBatch);
-    checkRange(fn, 'inputIds', ids.data, config.vocabSize);
+    const ids = toMatrix(fn, 'inputIds', given.inputIds as TokenBatch);
+    checkRange(fn, 'inputIds', ids.data, config.vocabSize, vocabulary);
     inputIds = tf.tensor2d(ids.data, ids.shape, 'int32');
   }
-  const [batch, length] = inputIds.shape;
+  const primary = (inputIds ?? inputsEmbeds) as tf.Tensor;
+  const [batch, length] = primary.shape as [number, number];
+  const argument = inputIds ? 'inputIds' : 'inputsEmbeds';
+  const created: tf.Tensor[] = [primary];
   try {
-    if (batch === 0 || length === 0) invalidArgument(fn, 'inputIds', 'a non-empty batch', inputIds.shape);
+    if (batch === 0 || length === 0) invalidArgument(fn, argument, 'a non-empty batch', primary.shape);
     if (length > config.maxPositionEmbeddings) {
-      invalidArgument(fn, 'inputIds', `rows of at most ${config.maxPositionEmbeddings} tokens`, length);
+      invalidArgument(fn, argument, `rows of at most ${config.maxPositionEmbeddings} tokens`, length);
     }
     const secondary = (
-      argument: 'attentionMask' | 'tokenTypeIds',
+      name: 'attentionMask' | 'tokenTypeIds',
       fill: number,
       limit: number,
+      expected: string,
     ): tf.Tensor2D => {
-      const given = input[argument];
-      if (given === undefined || given === null)
-        return tf.fill([batch, length], fill, 'int32') as tf.Tensor2D;
-      if (given instanceof tf.Tensor) return checkTensor(fn, argument, given, [batch, length]);
-      const matrix = toMatrix(fn, argument, given as TokenBatch);
-      if (matrix.shape[0] !== batch || matrix.shape[1] !== length) {
-        invalidArgument(fn, argument, `shape [${batch}, ${length}] like inputIds`, matrix.shape);
+      const value = input[name];
+      let tensor: tf.Tensor2D;
+      if (value === undefined || value === null) {
+        tensor = tf.fill([batch, length], fill, 'int32') as tf.Tensor2D;
+      } else if (value instanceof tf.Tensor) {
+        tensor = checkTensor(fn, name, value, limit, expected, [batch, length]);
+      } else {
+        const matrix = toMatrix(fn, name, value as TokenBatch);
+        if (matrix.shape[0] !== batch || matrix.shape[1] !== length) {
+          invalidArgument(fn, name, `shape [${batch}, ${length}] like the input`, matrix.shape);
+        }
+        checkRange(fn, name, matrix.data, limit, expected);
+        tensor = tf.tensor2d(matrix.data, matrix.shape, 'int32');
       }
-      checkRange(fn, argument, matrix.data, limit);
-      return tf.tensor2d(matrix.data, matrix.shape, 'int32');
+      created.push(tensor);
+      return tensor;
     };
-    const attentionMask = secondary('attentionMask', 1, 2);
-    try {
-      return { inputIds, attentionMask, tokenTypeIds: secondary('tokenTypeIds', 0, config.typeVocabSize) };
-    } catch (error) {
-      attentionMask.dispose();
-      throw error;
-    }
+    const attentionMask = secondary('attentionMask', 1, 2, 'values 0 (padding) or 1 (token)');
+    const tokenTypeIds = secondary(
+      'tokenTypeIds',
+      0,
+      config.typeVocabSize,
+      `segment ids in [0, ${config.typeVocabSize - 1}] (typeVocabSize ${config.typeVocabSize})`,
+    );
+    return {
+      ...(inputIds ? { inputIds } : {}),
+      ...(inputsEmbeds ? { inputsEmbeds } : {}),
+      attentionMask,
+      tokenTypeIds,
+      batch,
+      length,
+    };
   } catch (error) {
-    inputIds.dispose();
+    tf.dispose(created);
     throw error;
   }
 }

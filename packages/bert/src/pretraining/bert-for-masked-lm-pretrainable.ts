@@ -42,6 +42,12 @@ export function bertForMaskedLMPretrainable(model: BertForMaskedLM): Pretrainabl
         return model.applyHead(rows) as tf.Tensor2D;
       });
     },
-    save: (directory: string) => model.save(directory),
+    // `save(dir)` exists on `@icd/bert/node`'s BertForMaskedLM (the main entry has no file system).
+    ...('save' in model && typeof model.save === 'function'
+      ? {
+          save: (directory: string) =>
+            (model.save as (directory: string) => Promise<void>).call(model, directory),
+        }
+      : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Encoder, EncoderInfo, EncoderInput, EncoderOutput, EncoderOutputOptions } from '../encoder.js';
 import { invalidArgument } from '../errors/validate.js';
-import type { MaskedLanguageModel, MaskedLMOutput } from '../masked-language-model.js';
+import type { MaskedLanguageModel, MaskedLMOptions, MaskedLMOutput } from '../masked-language-model.js';
 import type { TensorData } from '../tensor-data.js';
 import { tokenBatchToRows } from './to-rows.js';
 
@@ -125,24 +125,41 @@ export class MockEncoder implements Encoder {
  * A {@link MaskedLanguageModel} for tests of prompt learning: the logit of vocabulary token `v` at a
  * position is the dot product of that position's mock hidden vector with token `v`'s vector, so a
  * position holding token `v` scores `v` highest (a perfect "copy" model), which makes expected
- * predictions easy to reason about.
+ * predictions easy to reason about. With `positions`, only those rows are scored (`[n, vocab]`).
+ *
+ * @example
+ * ```ts
+ * const mlm = new MockMaskedLM({ hiddenSize: 32, vocabSize: 20 });
+ * const { logits } = await mlm.predictMasked({ inputIds: [[2, 9, 3]] }, { positions: [1] });
+ * logits.shape; // [1, 20]; the largest logit is at index 9
+ * ```
  */
 export class MockMaskedLM extends MockEncoder implements MaskedLanguageModel {
-  async predictMasked(input: EncoderInput, options?: EncoderOutputOptions): Promise<MaskedLMOutput> {
+  async predictMasked(input: EncoderInput, options?: MaskedLMOptions): Promise<MaskedLMOutput> {
     const { inputIds, attentionMask } = this.record('predictMasked', input, options);
     const hidden = this.hidden(inputIds, attentionMask);
     const [batch, length, size] = hidden.shape as [number, number, number];
+    const positions = options?.positions ?? Array.from({ length: batch * length }, (_, p) => p);
+    if (!Array.isArray(positions)) {
+      invalidArgument('predictMasked', 'positions', 'an array of flat indices', positions);
+    }
+    for (const position of positions) {
+      if (!Number.isInteger(position) || position < 0 || position >= batch * length) {
+        invalidArgument('predictMasked', 'positions', `flat indices in [0, ${batch * length})`, position);
+      }
+    }
     const vocab = this.info.vocabSize;
     const table = new Float32Array(vocab * size);
     for (let v = 0; v < vocab; v++) table.set(this.tokenVector(v), v * size);
-    const logits = new Float32Array(batch * length * vocab);
-    for (let p = 0; p < batch * length; p++) {
+    const logits = new Float32Array(positions.length * vocab);
+    positions.forEach((p, row) => {
       for (let v = 0; v < vocab; v++) {
         let dot = 0;
         for (let d = 0; d < size; d++) dot += hidden.data[p * size + d]! * table[v * size + d]!;
-        logits[p * vocab + v] = dot;
+        logits[row * vocab + v] = dot;
       }
-    }
-    return { logits: { data: logits, shape: [batch, length, vocab] }, lastHiddenState: hidden };
+    });
+    const shape = options?.positions ? [positions.length, vocab] : [batch, length, vocab];
+    return { logits: { data: logits, shape }, lastHiddenState: hidden };
   }
 }
