@@ -18,6 +18,12 @@ export { NEGATION_CUES, SCOPE_TERMINATORS } from './dictionary/negation-cues.js'
 export type { TermEntry } from './dictionary/term-entry.js';
 export type { MatchOptions, TermMatch, TermMatcherOptions } from './dictionary/term-matcher.js';
 export { TermMatcher } from './dictionary/term-matcher.js';
+export type { FilteredNote, FilterNoteOptions, ScoredSentence } from './filter/filter-note.js';
+export { filterNote } from './filter/filter-note.js';
+export type { KeptText } from './filter/kept-text.js';
+export type { KnowledgeUnit, SampledNote, SampleNoteOptions } from './filter/sample-note.js';
+export { sampleNote } from './filter/sample-note.js';
+export { detectSections, splitParagraphs } from './filter/sections.js';
 export type { Candidate, CandidateOptions } from './keywords/candidates.js';
 export { findCandidates } from './keywords/candidates.js';
 export type { WindowOptions } from './keywords/contextual-tokens.js';
