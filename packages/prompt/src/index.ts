@@ -6,6 +6,12 @@
  * @packageDocumentation
  */
 
+export { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './model/classification-losses.js';
+export type { PromptForClassificationOptions, PromptMaskedLM } from './model/prompt-for-classification.js';
+export { PromptForClassification } from './model/prompt-for-classification.js';
+export { rankPredictions } from './model/rank-predictions.js';
+export type { PromptExample, PromptTrainingOptions, PromptTrainResult } from './model/train-prompt-model.js';
+export { evaluatePromptModel, promptParameterGroups, trainPromptModel } from './model/train-prompt-model.js';
 export type { InputEmbeddingSource } from './templates/input-embeddings.js';
 export { ManualTemplate } from './templates/manual-template.js';
 export type { MixedTemplateOptions } from './templates/mixed-template.js';

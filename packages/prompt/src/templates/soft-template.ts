@@ -121,7 +121,11 @@ export class SoftTemplate extends Template {
         batch.maskPositions.shape as [number, number],
         'int32',
       );
-      return { inputsEmbeds, attentionMask, maskPositions: tf.add(positions, this.numTokens) as tf.Tensor2D };
+      return {
+        inputsEmbeds,
+        attentionMask,
+        maskPositions: tf.add(positions, tf.scalar(this.numTokens, 'int32')) as tf.Tensor2D,
+      };
     });
   }
 

@@ -375,7 +375,19 @@ export abstract class Template {
   ): PromptBatch {
     if (!Array.isArray(inputs) || inputs.length === 0)
       invalidArgument('Template.wrapBatch', 'inputs', 'a non-empty array of notes', inputs);
-    const wrapped = inputs.map((input) => this.wrap(input));
+    return this.collate(
+      inputs.map((input) => this.wrap(input)),
+      options,
+    );
+  }
+
+  /** Pads notes wrapped earlier (by {@link wrap}) into a batch, as {@link wrapBatch} does. */
+  collate(
+    wrapped: readonly WrappedExample[],
+    options: { readonly padTo?: 'longest' | 'maxLength' } = {},
+  ): PromptBatch {
+    if (!Array.isArray(wrapped) || wrapped.length === 0)
+      invalidArgument('Template.collate', 'wrapped', 'a non-empty array of wrapped notes', wrapped);
     const length =
       options.padTo === 'maxLength'
         ? this.maxLength - this.reserved
