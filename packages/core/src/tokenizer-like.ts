@@ -55,7 +55,11 @@ export interface EncodeOptions {
 /** Options of {@link TokenizerLike.decode}. */
 export interface DecodeOptions {
   readonly skipSpecialTokens?: boolean;
-  /** Undo the spaces WordPiece decoding leaves before punctuation (HF default true). */
+  /**
+   * transformers' `clean_up_tokenization_spaces`: remove the spaces decoding leaves before punctuation and
+   * contractions over the whole text (`"should ' ve"` → `"should've"`). Default: the tokenizer's setting
+   * (`tokenizer_config.json`'s value for `@icd/tokenizer`).
+   */
   readonly cleanUpTokenizationSpaces?: boolean;
 }
 

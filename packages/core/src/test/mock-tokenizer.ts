@@ -1,4 +1,4 @@
-import { assertInteger, invalidArgument } from '../errors/validate.js';
+import { assertInteger, assertOneOf, invalidArgument } from '../errors/validate.js';
 import type {
   DecodeOptions,
   EncodeOptions,
@@ -6,6 +6,14 @@ import type {
   SpecialTokens,
   TokenizerLike,
 } from '../tokenizer-like.js';
+import {
+  type MockEncoding,
+  mergeEncodings,
+  padEncoding,
+  toEncoding,
+  truncateEncoding,
+  withSequence,
+} from './mock-encoding.js';
 
 const specialTokens: SpecialTokens = {
   unk: '[UNK]',
@@ -15,15 +23,71 @@ const specialTokens: SpecialTokens = {
   mask: '[MASK]',
 };
 
+type Strategy = 'longest_first' | 'only_first' | 'only_second';
+
+// Windows of `length` tokens start every `length - stride` tokens; HF refuses a step <= 0.
+function checkStride(sequence: MockEncoding, length: number, stride: number): void {
+  if (length > 0 && sequence.ids.length > length && stride >= length)
+    invalidArgument(
+      'encode',
+      'stride',
+      `less than ${length}, the window length truncation leaves a text`,
+      stride,
+    );
+}
+
+// HF `truncate_encodings` (tokenizers/src/utils/truncation.rs).
+function truncatePair(
+  first: MockEncoding,
+  second: MockEncoding | null,
+  maxLength: number,
+  strategy: Strategy,
+  stride: number,
+): [MockEncoding, MockEncoding | null] {
+  if (maxLength === 0)
+    return [truncateEncoding(first, 0, stride), second && truncateEncoding(second, 0, stride)];
+  const total = first.ids.length + (second?.ids.length ?? 0);
+  if (total <= maxLength) return [first, second];
+  if (strategy === 'longest_first') {
+    if (second === null) {
+      checkStride(first, maxLength, stride);
+      return [truncateEncoding(first, maxLength, stride), null];
+    }
+    let short = Math.min(first.ids.length, second.ids.length);
+    let long = short > maxLength ? short : Math.max(short, maxLength - short);
+    if (short + long > maxLength) {
+      short = Math.floor(maxLength / 2);
+      long = short + (maxLength % 2);
+    }
+    const [n1, n2] = first.ids.length > second.ids.length ? [long, short] : [short, long];
+    checkStride(first, n1, stride);
+    checkStride(second, n2, stride);
+    return [truncateEncoding(first, n1, stride), truncateEncoding(second, n2, stride)];
+  }
+  const target = strategy === 'only_first' ? first : second;
+  if (target === null)
+    invalidArgument('encode', 'truncation', "'longest_first' or 'only_first' for one text", strategy);
+  const keep = target.ids.length - (total - maxLength);
+  if (keep <= 0)
+    invalidArgument('encode', 'maxLength', `large enough that '${strategy}' leaves tokens`, maxLength);
+  checkStride(target, keep, stride);
+  const cut = truncateEncoding(target, keep, stride);
+  return strategy === 'only_first' ? [cut, second] : [first, cut];
+}
+
 /**
  * A {@link TokenizerLike} for tests: lower-cases, splits on whitespace and punctuation, maps words to ids
- * of a given word list (ids 0-4 are `[PAD] [UNK] [CLS] [SEP] [MASK]`), adds `[CLS]`/`[SEP]`, truncates
- * to `maxLength` and pads. It is NOT WordPiece; use `@icd/tokenizer` for real models.
+ * of a given word list (ids 0-4 are `[PAD] [UNK] [CLS] [SEP] [MASK]`). It is NOT WordPiece (use
+ * `@icd/tokenizer` for real models), but every encode option behaves as in HF `tokenizers`: pairs
+ * (`[CLS] A [SEP] B [SEP]`, type ids 0/1), truncation (`longest_first` / `only_first` / `only_second`,
+ * on by default with `maxLength`), `stride` / `returnOverflowing` windows (combined across a pair as HF
+ * does), padding (`longest`, `max_length`, left/right, `padToMultipleOf`); impossible strides are refused.
  *
  * @example
  * ```ts
  * const tokenizer = new MockTokenizer(['chest', 'pain']);
  * tokenizer.encode('Chest pain').ids; // [2, 5, 6, 3]
+ * tokenizer.encode('chest pain chest', 'pain', { maxLength: 5, stride: 0 }).overflowing.length; // 2
  * ```
  */
 export class MockTokenizer implements TokenizerLike {
@@ -50,89 +114,129 @@ export class MockTokenizer implements TokenizerLike {
     return this.vocab[id];
   }
 
-  private words(text: string): { token: string; start: number; end: number }[] {
-    const out: { token: string; start: number; end: number }[] = [];
-    for (const match of text.matchAll(/\[MASK\]|[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)) {
-      const token = match[0] === '[MASK]' ? match[0] : match[0].toLowerCase();
-      out.push({ token, start: match.index, end: match.index + match[0].length });
-    }
-    return out;
-  }
-
-  encode(text: string, pair?: string | null, options: EncodeOptions = {}): Encoding {
-    if (typeof text !== 'string') invalidArgument('encode', 'text', 'a string', text);
-    if (pair != null) invalidArgument('encode', 'pair', 'null (MockTokenizer does not encode pairs)', pair);
-    const addSpecial = options.addSpecialTokens ?? true;
-    let words = this.words(text);
-    if (options.maxLength !== undefined) {
-      assertInteger('encode', 'maxLength', options.maxLength, { min: addSpecial ? 2 : 1 });
-      words = words.slice(0, options.maxLength - (addSpecial ? 2 : 0));
-    }
+  private sequence(text: string): MockEncoding {
     const ids: number[] = [];
     const tokens: string[] = [];
-    const offsets: (readonly [number, number])[] = [];
-    const wordIds: (number | null)[] = [];
-    const special: number[] = [];
-    const pushSpecial = (token: string) => {
-      ids.push(this.index.get(token)!);
-      tokens.push(token);
-      offsets.push([0, 0]);
-      wordIds.push(null);
-      special.push(1);
-    };
-    if (addSpecial) pushSpecial(specialTokens.cls);
-    words.forEach((word, i) => {
-      const id = this.index.get(word.token) ?? 1;
+    const offsets: [number, number][] = [];
+    for (const match of text.matchAll(/\[MASK\]|[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)) {
+      const word = match[0] === '[MASK]' ? match[0] : match[0].toLowerCase();
+      const id = this.index.get(word) ?? 1;
       ids.push(id);
       tokens.push(this.vocab[id]!);
-      offsets.push([word.start, word.end]);
-      wordIds.push(i);
-      special.push(0);
-    });
-    if (addSpecial) pushSpecial(specialTokens.sep);
-    const realLength = ids.length;
-    if (options.padding === 'max_length' && options.maxLength !== undefined) {
-      while (ids.length < options.maxLength) pushSpecial(specialTokens.pad);
+      offsets.push([match.index, match.index + match[0].length]);
     }
     return {
       ids,
       tokens,
       offsets,
-      attentionMask: ids.map((_, i) => (i < realLength ? 1 : 0)),
       typeIds: ids.map(() => 0),
-      specialTokensMask: special,
-      wordIds,
-      sequenceIds: wordIds.map((w) => (w === null ? null : 0)),
+      wordIds: ids.map((_, i) => i),
+      sequenceIds: ids.map(() => 0),
+      specialTokensMask: ids.map(() => 0),
+      attentionMask: ids.map(() => 1),
       overflowing: [],
     };
+  }
+
+  private special(token: string, typeId: number): MockEncoding {
+    return {
+      ids: [this.index.get(token)!],
+      tokens: [token],
+      offsets: [[0, 0]],
+      typeIds: [typeId],
+      wordIds: [null],
+      sequenceIds: [null],
+      specialTokensMask: [1],
+      attentionMask: [1],
+      overflowing: [],
+    };
+  }
+
+  private encodeOne(text: string, pair: string | null, options: EncodeOptions): MockEncoding {
+    if (typeof text !== 'string') invalidArgument('encode', 'text', 'a string', text);
+    if (pair !== null && typeof pair !== 'string')
+      invalidArgument('encode', 'pair', 'a string or null', pair);
+    const addSpecial = options.addSpecialTokens ?? true;
+    if (typeof addSpecial !== 'boolean')
+      invalidArgument('encode', 'addSpecialTokens', 'a boolean', addSpecial);
+    const { maxLength } = options;
+    if (maxLength !== undefined) assertInteger('encode', 'maxLength', maxLength, { min: 1 });
+    const requested = options.truncation ?? maxLength !== undefined;
+    const stride = options.stride ?? 0;
+    assertInteger('encode', 'stride', stride, { min: 0 });
+    let first = this.sequence(text);
+    let second = pair === null ? null : withSequence(this.sequence(pair), 1, 1);
+    if (requested !== false) {
+      assertOneOf('encode', 'truncation', requested, [
+        true,
+        'longest_first',
+        'only_first',
+        'only_second',
+      ] as const);
+      if (maxLength === undefined)
+        invalidArgument('encode', 'maxLength', 'an integer when truncation is on', maxLength);
+      const budget = maxLength - (addSpecial ? (pair === null ? 2 : 3) : 0);
+      if (budget < 0 || stride >= Math.max(budget, 1))
+        invalidArgument(
+          'encode',
+          stride > 0 ? 'stride' : 'maxLength',
+          'such that stride < maxLength - special tokens',
+          stride > 0 ? stride : maxLength,
+        );
+      const strategy = requested === true ? 'longest_first' : requested;
+      [first, second] = truncatePair(first, second, budget, strategy, stride);
+      if (!(options.returnOverflowing ?? false) && stride === 0) {
+        first = { ...first, overflowing: [] };
+        second = second && { ...second, overflowing: [] };
+      }
+    }
+    const parts = addSpecial
+      ? [
+          this.special('[CLS]', 0),
+          first,
+          this.special('[SEP]', 0),
+          ...(second ? [second, this.special('[SEP]', 1)] : []),
+        ]
+      : [first, ...(second ? [second] : [])];
+    return parts.reduce(mergeEncodings);
+  }
+
+  private padAll(encodings: MockEncoding[], options: EncodeOptions): MockEncoding[] {
+    const padding = options.padding ?? false;
+    if (padding === false) return encodings;
+    assertOneOf('encode', 'padding', padding, [true, 'longest', 'max_length'] as const);
+    const side = options.paddingSide ?? 'right';
+    assertOneOf('encode', 'paddingSide', side, ['right', 'left'] as const);
+    let target = 0;
+    if (padding === 'max_length') {
+      if (options.maxLength === undefined)
+        invalidArgument('encode', 'maxLength', "an integer when padding is 'max_length'", undefined);
+      target = options.maxLength;
+    } else for (const encoding of encodings) target = Math.max(target, encoding.ids.length);
+    const multiple = options.padToMultipleOf;
+    if (multiple !== undefined) {
+      assertInteger('encode', 'padToMultipleOf', multiple, { min: 1, max: 1 << 20 });
+      if (target % multiple !== 0) target += multiple - (target % multiple);
+    }
+    return encodings.map((encoding) => padEncoding(encoding, target, 0, specialTokens.pad, side === 'left'));
+  }
+
+  encode(text: string, pair?: string | null, options: EncodeOptions = {}): Encoding {
+    return toEncoding(this.padAll([this.encodeOne(text, pair ?? null, options)], options)[0]!);
   }
 
   encodeBatch(
     inputs: readonly (string | readonly [string, string])[],
     options: EncodeOptions = {},
   ): Encoding[] {
+    if (!Array.isArray(inputs))
+      invalidArgument('encodeBatch', 'inputs', 'an array of strings or pairs', inputs);
     const encodings = inputs.map((input) =>
       typeof input === 'string'
-        ? this.encode(input, null, options)
-        : this.encode(input[0], input[1], options),
+        ? this.encodeOne(input, null, options)
+        : this.encodeOne(input[0], input[1], options),
     );
-    if (options.padding !== true && options.padding !== 'longest') return encodings;
-    const longest = Math.max(0, ...encodings.map((e) => e.ids.length));
-    return encodings.map((e) => {
-      const extra = longest - e.ids.length;
-      const pad = <T>(values: readonly T[], value: T) => [...values, ...Array<T>(extra).fill(value)];
-      return {
-        ...e,
-        ids: pad(e.ids, 0),
-        tokens: pad(e.tokens, specialTokens.pad),
-        offsets: pad(e.offsets, [0, 0] as const),
-        attentionMask: pad(e.attentionMask, 0),
-        typeIds: pad(e.typeIds, 0),
-        specialTokensMask: pad(e.specialTokensMask, 1),
-        wordIds: pad(e.wordIds, null),
-        sequenceIds: pad(e.sequenceIds, null),
-      };
-    });
+    return this.padAll(encodings, options).map(toEncoding);
   }
 
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
