@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript helper shared with the fixture generator
@@ -9,7 +8,10 @@ import { loadTokenizer } from './load-tokenizer.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
 import { NormalizedText } from './normalizers/normalized-text.js';
 import { hasShared, modelDir, readNotes, sharedDir } from './test-support/shared-corpus.js';
+import { temporaryFolders } from './test-support/temporary-folders.js';
 import { Tokenizer } from './tokenizer.js';
+
+const folder = temporaryFolders('tokenizer-corpus');
 
 type RustTokenizer = import('tokenizers').Tokenizer;
 type RustEncoding = import('tokenizers').Encoding;
@@ -107,7 +109,7 @@ describe.skipIf(!hasShared)(`parity with HF on CodiEsp (${sharedDir})`, () => {
   });
 
   it('vocab.txt + tokenizer_config.json (no tokenizer.json) gives the same ids on every English note', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'icd-vocab-only-'));
+    const dir = folder();
     copyFileSync(join(modelDir, 'vocab.txt'), join(dir, 'vocab.txt'));
     copyFileSync(join(modelDir, 'tokenizer_config.json'), join(dir, 'tokenizer_config.json'));
     const fromVocab = loadTokenizer(dir);
@@ -150,7 +152,7 @@ describe.skipIf(!hasShared)(`parity with HF on CodiEsp (${sharedDir})`, () => {
     );
     cased.setDecoder(wordPieceDecoder());
     cased.addSpecialTokens(specials);
-    const file = join(mkdtempSync(join(tmpdir(), 'icd-tokenizer-')), 'tokenizer.json');
+    const file = join(folder(), 'tokenizer.json');
     cased.save(file);
     const ours = Tokenizer.fromJSON(readFileSync(file, 'utf8'));
     expect(ours.vocabSize).toBe(Object.keys(vocab).length);

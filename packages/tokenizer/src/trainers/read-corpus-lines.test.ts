@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '@icd/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCorpusLines } from './read-corpus-lines.js';
 
-const root = mkdtempSync(join(tmpdir(), 'icd-corpus-'));
+const root = mkdtempSync(join(tmpdir(), 'icd-tokenizer-corpus-lines-'));
 mkdirSync(join(root, 'sub'));
 writeFileSync(join(root, 'b.txt'), 'b1\r\nb2\n');
 writeFileSync(join(root, 'a.txt'), 'a1\na2');
