@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { assertOneOf, UnsupportedError } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { releaseCrashHandlers, snapshotCrashHandlers } from './wasm-crash-handlers.js';
 
 /**
  * The tfjs backends {@link selectBackend} knows.
@@ -65,16 +64,25 @@ export interface BackendReport {
   readonly package?: string;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+const isNode =
+  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
 let wasmPathsSet = false;
+// A variable specifier: bundlers for browsers leave this import alone (the main entry imports no Node
+// built-in); Node resolves it at run time.
+const nodeModuleSpecifier = 'node:module';
 
-function configureWasmInNode(): void {
+async function configureWasmInNode(): Promise<void> {
   if (wasmPathsSet || !isNode) return;
   // tfjs-backend-wasm fetches its .wasm binaries by URL; in Node point it at the files of the installed
   // package (resolved from this module, so pnpm/npm layouts both work).
-  const require = createRequire(import.meta.url);
-  const binary = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
-  setWasmPaths(`${dirname(binary)}/`);
+  const { createRequire } = (await import(/* @vite-ignore */ nodeModuleSpecifier)) as {
+    createRequire: (from: string) => { resolve: (specifier: string) => string };
+  };
+  const binary = createRequire(import.meta.url).resolve(
+    '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+  );
+  // The folder of the binary, with its separator ('/' or Windows' '\\').
+  setWasmPaths(binary.slice(0, Math.max(binary.lastIndexOf('/'), binary.lastIndexOf('\\')) + 1));
   wasmPathsSet = true;
 }
 
@@ -113,9 +121,17 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   assertOneOf('selectBackend', 'backend', backend, backendNames);
   switch (backend) {
     case 'wasm': {
-      configureWasmInNode();
+      await configureWasmInNode();
       if (options.threads !== undefined) setThreadsCount(options.threads);
-      await setOrThrow('wasm', 'the wasm backend failed to initialise');
+      // The emscripten glue of tfjs-backend-wasm adds process handlers that rethrow every uncaught
+      // exception and unhandled rejection, which makes Node exit with code 7 even when the app has its
+      // own handler: they are removed once the backend is up (see wasm-crash-handlers.ts).
+      const before = snapshotCrashHandlers();
+      try {
+        await setOrThrow('wasm', 'the wasm backend failed to initialise');
+      } finally {
+        releaseCrashHandlers(before);
+      }
       return {
         backend,
         simd: Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')),
@@ -191,6 +207,9 @@ async function setOrThrow(name: BackendName, message: string): Promise<void> {
  */
 export async function ensureBackend(): Promise<string> {
   const engine = tf.engine() as unknown as { backendName: string | null; backendInstance: unknown };
+  // tfjs may have initialised wasm lazily (the best registered backend, on the first op): drop the
+  // glue's crash handlers then too.
+  releaseCrashHandlers();
   if (engine.backendInstance) return tf.getBackend();
   return (await selectBackend()).backend;
 }
