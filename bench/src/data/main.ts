@@ -16,13 +16,11 @@ import {
   evaluateRedaction,
   formatSplitReport,
   generateCardiologyCorpus,
-  loadCodiesp,
-  loadCsv,
-  loadJsonl,
   parsePlantedNotes,
   redactPhi,
   stratifiedSplit,
 } from '@icd/data';
+import { loadCodiesp, loadCsv, loadJsonl } from '@icd/data/node';
 // The same baseline the package's tests assert on (packages/data/test is test support, not published).
 import { naiveBayesAccuracy } from '../../../packages/data/test/naive-bayes.js';
 

@@ -8,7 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClinicalNote } from '@icd/core';
-import { loadCodiesp } from '@icd/data';
+import { loadCodiesp } from '@icd/data/node';
 import { loadTokenizer } from '@icd/tokenizer/node';
 import { scorePredictionFile } from './score-codiesp.js';
 import { cosine, TfIdf } from './tf-idf.js';

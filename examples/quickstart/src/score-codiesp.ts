@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataFormatError } from '@icd/core';
-import { isIcd10CmCode, loadCodiesp, normalizeIcd10Code } from '@icd/data';
+import { isIcd10CmCode, normalizeIcd10Code } from '@icd/data';
+import { loadCodiesp } from '@icd/data/node';
 import { meanAveragePrecisionDetails, precisionRecallFscoreSupport } from '@icd/metrics';
 
 export async function scorePredictionFile(file: string, codiespDir: string): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * `@icd/data`: everything between raw clinical text and a training set. Loaders (CodiEsp, MIMIC-III in
- * the CAML layout, CSV, JSONL) that return `ClinicalNote`s, ICD-10 code handling, a label space,
+ * `@icd/data`: everything between raw clinical text and a training set. Parsers (CodiEsp, MIMIC-III in
+ * the CAML layout, CSV, JSONL) from strings or bytes that return `ClinicalNote`s (the file-system loaders
+ * are in `@icd/data/node`; this entry imports no Node built-in and bundles for browsers), ICD-10 code handling, a label space,
  * de-identification, stratified and few-shot splits, and a synthetic cardiology corpus.
  *
  * @packageDocumentation
@@ -16,8 +17,6 @@ export type { Icd10Chapter } from './icd/icd10-chapters.js';
 export { ICD10_CHAPTERS, icd10Chapter } from './icd/icd10-chapters.js';
 export type { DescribeOptions } from './icd/icd10-description-table.js';
 export { Icd10DescriptionTable } from './icd/icd10-description-table.js';
-export type { LoadIcd10DescriptionsOptions } from './icd/load-icd10-descriptions.js';
-export { loadIcd10Descriptions } from './icd/load-icd10-descriptions.js';
 export type { MdrBertCode } from './icd/mdr-bert-codes.js';
 export { MDR_BERT_CODES } from './icd/mdr-bert-codes.js';
 export type { NormalizeIcd10PcsCodeOptions } from './icd/normalize-icd10-code.js';
@@ -28,6 +27,8 @@ export {
   normalizeIcd10Code,
   normalizeIcd10PcsCode,
 } from './icd/normalize-icd10-code.js';
+export type { LoadIcd10DescriptionsOptions } from './icd/parse-icd10-descriptions.js';
+export { parseIcd10Descriptions } from './icd/parse-icd10-descriptions.js';
 export type { Icd10CmNoteKind, Icd10CmNotes } from './icd10cm/icd10cm-notes.js';
 export { ICD10CM_NOTE_KINDS } from './icd10cm/icd10cm-notes.js';
 export type { Icd10CmEntry } from './icd10cm/icd10cm-table.js';
@@ -46,15 +47,15 @@ export { parseIcd10CmTabular } from './icd10cm/parse-icd10cm-tabular.js';
 export type { TextSource } from './icd10cm/text-source.js';
 export type { FromNotesOptions, MultiHotBatch } from './labels/label-space.js';
 export { LabelSpace } from './labels/label-space.js';
-export type { LoadCamlMimicOptions } from './loaders/load-caml-mimic.js';
-export { loadCamlMimic, loadCamlTopCodes } from './loaders/load-caml-mimic.js';
-export type { LoadCodiespOptions } from './loaders/load-codiesp.js';
-export { loadCodiesp } from './loaders/load-codiesp.js';
-export type { LoadCsvOptions } from './loaders/load-csv.js';
-export { loadCsv } from './loaders/load-csv.js';
-export type { LoadJsonlOptions } from './loaders/load-jsonl.js';
-export { loadJsonl } from './loaders/load-jsonl.js';
 export type { CodeOptions } from './loaders/note-from-record.js';
+export type { LoadCamlMimicOptions } from './loaders/parse-caml-mimic.js';
+export { parseCamlMimic, parseCamlTopCodes } from './loaders/parse-caml-mimic.js';
+export type { CodiEspCaseLabels, CodiEspTexts, LoadCodiespOptions } from './loaders/parse-codiesp.js';
+export { parseCodiEsp, parseCodiEspTsv } from './loaders/parse-codiesp.js';
+export type { ParseCsvOptions } from './loaders/parse-csv-notes.js';
+export { parseCsv } from './loaders/parse-csv-notes.js';
+export type { ParseJsonlOptions } from './loaders/parse-jsonl.js';
+export { parseJsonl } from './loaders/parse-jsonl.js';
 export { SeededRandom } from './random/seeded-random.js';
 export type { FewShotSampleOptions, FewShotSampleResult } from './splits/few-shot-sample.js';
 export { fewShotSample } from './splits/few-shot-sample.js';

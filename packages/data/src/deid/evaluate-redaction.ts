@@ -1,4 +1,5 @@
 import { DataFormatError, invalidArgument, type TextSpan } from '@icd/core';
+import { splitLines } from '../io/lines.js';
 
 /** A note of a de-identification test set: planted identifiers and clinical facts, as spans of `text`. */
 export interface PlantedNote {
@@ -42,15 +43,15 @@ export function parsePlantedNotes(source: string, file?: string): PlantedNote[] 
     if (current !== undefined)
       notes.push(parseMarkup(current.id, current.lines.join('\n'), file, current.line));
   };
-  source.split(/\r?\n/).forEach((line, index) => {
-    if (line.startsWith('#')) return;
+  for (const { text: line, line: number } of splitLines(source)) {
+    if (line.startsWith('#')) continue;
     if (line.startsWith('=== ')) {
       flush();
-      current = { id: line.slice(4).trim(), lines: [], line: index + 1 };
+      current = { id: line.slice(4).trim(), lines: [], line: number };
     } else if (current !== undefined) current.lines.push(line);
     else if (line.trim() !== '')
-      throw new DataFormatError({ file, line: index + 1, message: 'text before the first "=== <id>" line' });
-  });
+      throw new DataFormatError({ file, line: number, message: 'text before the first "=== <id>" line' });
+  }
   flush();
   return notes;
 }

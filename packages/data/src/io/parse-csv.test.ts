@@ -1,9 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataFormatError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, parseCsvText, readCsvRecords } from './parse-csv.js';
+import { useTempDirs } from '../../test/temp-dirs.js';
+import { readCsvRecords } from '../node/read-file.js';
+import { CsvParser, parseCsvText } from './parse-csv.js';
+
+const tempDir = useTempDirs();
 
 const rows = (text: string) => parseCsvText(text).map((record) => record.fields);
 
@@ -56,7 +59,7 @@ describe('CSV parser (RFC 4180)', () => {
   });
 
   it('streams a file and drops a byte-order mark', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'icd-data-')), 'bom.csv');
+    const file = join(tempDir('icd-data-'), 'bom.csv');
     writeFileSync(file, '\uFEFFtext,codes\n"a, b",I10\n');
     const records = [];
     for await (const record of readCsvRecords(file)) records.push(record);

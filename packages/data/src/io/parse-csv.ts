@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { DataFormatError } from '@icd/core';
+import { decodeUtf8 } from './utf8.js';
 
 /** One CSV record: its fields and the 1-based line on which it starts. */
 export interface CsvRecord {
@@ -135,23 +135,10 @@ export class CsvParser {
   }
 }
 
-/** Parses a whole CSV text (see {@link CsvParser}). */
-export function parseCsvText(text: string, file?: string): CsvRecord[] {
+/** Parses a whole CSV text or its UTF-8 bytes (decoded strictly, a byte-order mark dropped; see {@link CsvParser}). */
+export function parseCsvText(input: string | Uint8Array, file?: string): CsvRecord[] {
   const parser = new CsvParser(file);
-  const records = parser.push(text);
+  const records = parser.push(decodeUtf8(input, file));
   records.push(...parser.finish());
   return records;
-}
-
-/** Streams the records of a CSV file, one chunk of the file in memory at a time. */
-export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
-  const parser = new CsvParser(file);
-  let first = true;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
-    let text = chunk as string;
-    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    first = false;
-    yield* parser.push(text);
-  }
-  yield* parser.finish();
 }

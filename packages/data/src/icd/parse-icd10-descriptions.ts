@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { DataFormatError } from '@icd/core';
+import { splitLines } from '../io/lines.js';
 import { parseCsvText } from '../io/parse-csv.js';
+import { decodeUtf8 } from '../io/utf8.js';
 import { Icd10DescriptionTable } from './icd10-description-table.js';
 import { isIcd10CmCode } from './normalize-icd10-code.js';
 
@@ -13,9 +14,12 @@ export interface LoadIcd10DescriptionsOptions {
 // CDC order file (icd10cm_order_2026.txt), fixed width: order number (5), blank, code (7, left-aligned),
 // blank, header flag (1), blank, short description (60), blank, long description.
 const ORDER_LINE = /^\d{5} [0-9A-Z]{3,7} *[01] /;
+// CDC codes file (icd10cm_codes_2026.txt): code, at least one space, description.
+const CODES_LINE = /^[0-9A-Z]{3,7}\s+\S/;
 
 /**
- * Loads an ICD-10-CM description table from one of the files CDC/NCHS publishes or a CSV:
+ * Parses an ICD-10-CM description table held in memory (string or UTF-8 bytes; for browsers), in any of
+ * the formats `loadIcd10Descriptions` of `@icd/data/node` reads from a file:
  * - the order file `icd10cm_order_YYYY.txt` (fixed width; headers and billable codes),
  * - the codes file `icd10cm_codes_YYYY.txt` (`A000    Cholera due to ...`: code, spaces, description),
  * - a CSV with a header whose first column holds codes and which has a `description` column (the
@@ -24,21 +28,22 @@ const ORDER_LINE = /^\d{5} [0-9A-Z]{3,7} *[01] /;
  * @throws DataFormatError naming the file and line of a row that fits none of these.
  * @example
  * ```ts
- * const table = await loadIcd10Descriptions('../shared/data/icd10cm/icd10cm-categories-April-1-2026.csv');
- * table.describe('I48'); // 'Atrial fibrillation and flutter'
+ * const table = parseIcd10Descriptions('A000    Cholera due to Vibrio cholerae 01, biovar cholerae\n');
+ * table.describe('A000'); // 'Cholera due to Vibrio cholerae 01, biovar cholerae'
  * ```
  */
-export async function loadIcd10Descriptions(
-  file: string,
-  options: LoadIcd10DescriptionsOptions = {},
-): Promise<Icd10DescriptionTable> {
-  const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+export function parseIcd10Descriptions(
+  input: string | Uint8Array,
+  options: LoadIcd10DescriptionsOptions & { readonly file?: string } = {},
+): Icd10DescriptionTable {
+  const file = options.file ?? 'input';
+  const text = decodeUtf8(input, file);
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
-  if (firstLine.includes(',') && !ORDER_LINE.test(firstLine)) return fromCsv(text, file);
+  // The codes file's first line has a comma too ("A000    Cholera due to Vibrio cholerae 01, biovar ...").
+  if (firstLine.includes(',') && !ORDER_LINE.test(firstLine) && !CODES_LINE.test(firstLine))
+    return fromCsv(text, file);
   const entries: [string, string][] = [];
-  const lines = text.split(/\r?\n/);
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
+  for (const { text: line, line: lineNumber } of splitLines(text)) {
     if (line.trim() === '') continue;
     let code: string;
     let description: string;
@@ -53,7 +58,7 @@ export async function loadIcd10Descriptions(
       if (match === null) {
         throw new DataFormatError({
           file,
-          line: index + 1,
+          line: lineNumber,
           message:
             'expected a CDC order line ("00001 A00     0 Cholera ...") or a codes line ("A000    Cholera ...")',
         });
@@ -62,7 +67,7 @@ export async function loadIcd10Descriptions(
       description = match[2]!.trim();
     }
     if (!isIcd10CmCode(code)) {
-      throw new DataFormatError({ file, line: index + 1, message: `'${code}' is not an ICD-10-CM code` });
+      throw new DataFormatError({ file, line: lineNumber, message: `'${code}' is not an ICD-10-CM code` });
     }
     entries.push([code, description]);
   }

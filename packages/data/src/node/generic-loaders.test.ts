@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClinicalNote } from '@icd/core';
 import { DataFormatError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../../test/temp-dirs.js';
 import { loadCsv } from './load-csv.js';
 import { loadJsonl } from './load-jsonl.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'icd-data-loaders-'));
+const tempDir = useTempDirs();
+
+const directory = tempDir('icd-data-loaders-');
 function write(name: string, text: string): string {
   const file = join(directory, name);
   writeFileSync(file, text);

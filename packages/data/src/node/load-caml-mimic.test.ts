@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClinicalNote } from '@icd/core';
 import { DataFormatError, InvalidArgumentError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { packageDir } from '../../test/shared-dir.js';
+import { useTempDirs } from '../../test/temp-dirs.js';
 import { loadCamlMimic, loadCamlTopCodes } from './load-caml-mimic.js';
+
+const tempDir = useTempDirs();
 
 // fixtures/caml is written by scripts/make-caml-fixture.py in CAML's layout (invented texts, no MIMIC data).
 const dir = join(packageDir, 'fixtures', 'caml');
@@ -45,7 +47,7 @@ describe('loadCamlMimic', () => {
     ['SUBJECT_ID,HADM_ID,TEXT,LABELS,length\n1,2,x, y,401.9,1\n', 2, 'expected 5 fields'],
     ['SUBJECT_ID,HADM_ID,TEXT,LABELS,length\n1,2,x,401.9,1\nA7,3,x,401.9,1\n', 3, 'must be integers'],
   ])('reports a malformed row with file and line (%#)', async (text, line, message) => {
-    const tinyDir = mkdtempSync(join(tmpdir(), 'icd-caml-'));
+    const tinyDir = tempDir('icd-caml-');
     const file = join(tinyDir, 'test_full.csv');
     writeFileSync(file, text);
     const error = await collect(loadCamlMimic(tinyDir, { split: 'test' })).catch((caught: unknown) => caught);
@@ -55,7 +57,7 @@ describe('loadCamlMimic', () => {
   });
 
   it('reports an empty file', async () => {
-    const tinyDir = mkdtempSync(join(tmpdir(), 'icd-caml-'));
+    const tinyDir = tempDir('icd-caml-');
     writeFileSync(join(tinyDir, 'test_full.csv'), '');
     await expect(collect(loadCamlMimic(tinyDir, { split: 'test' }))).rejects.toThrow('no header row');
   });

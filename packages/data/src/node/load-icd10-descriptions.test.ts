@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataFormatError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { hasIcd10cm, icd10cmDir, packageDir } from '../../test/shared-dir.js';
-import { Icd10DescriptionTable } from './icd10-description-table.js';
+import { useTempDirs } from '../../test/temp-dirs.js';
+import { Icd10DescriptionTable } from '../icd/icd10-description-table.js';
 import { loadIcd10Descriptions } from './load-icd10-descriptions.js';
+
+const tempDir = useTempDirs();
 
 const fixtures = join(packageDir, 'fixtures', 'icd10cm');
 
@@ -35,7 +37,7 @@ describe('loadIcd10Descriptions', () => {
   });
 
   it('reports a malformed line with file and line number', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'icd-data-')), 'codes.txt');
+    const file = join(tempDir('icd-data-'), 'codes.txt');
     writeFileSync(file, 'I480    Paroxysmal atrial fibrillation\nnot a code line\n');
     await expect(loadIcd10Descriptions(file)).rejects.toThrow(DataFormatError);
     await expect(loadIcd10Descriptions(file)).rejects.toThrow(`${file}:2:`);
@@ -53,7 +55,7 @@ describe('loadIcd10Descriptions', () => {
 
 describe('loadIcd10Descriptions on bad CSV', () => {
   it('names the file and line of a CSV row that is not a code and a description', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'icd-data-'));
+    const folder = tempDir('icd-data-');
     const header = join(folder, 'no-description.csv');
     writeFileSync(header, 'code,title\nI48,Atrial fibrillation\n');
     await expect(loadIcd10Descriptions(header)).rejects.toThrow(`${header}:1: expected a header`);

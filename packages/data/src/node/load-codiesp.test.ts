@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClinicalNote } from '@icd/core';
 import { DataFormatError, InvalidArgumentError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { codiespDir, hasCodiesp, warnIfMissing } from '../../test/shared-dir.js';
+import { useTempDirs } from '../../test/temp-dirs.js';
 import { LabelSpace } from '../labels/label-space.js';
 import { loadCodiesp } from './load-codiesp.js';
+
+const tempDir = useTempDirs();
 
 async function collect(notes: AsyncIterable<ClinicalNote>): Promise<ClinicalNote[]> {
   const result: ClinicalNote[] = [];
@@ -18,7 +20,7 @@ const rows = (notes: ClinicalNote[]) => notes.reduce((sum, note) => sum + note.c
 
 /** A two-case corpus in CodiEsp's layout, written to a temporary folder. */
 function tinyCorpus(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'icd-codiesp-'));
+  const root = tempDir('icd-codiesp-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
