@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // One copy of the classes shared by both entries in CJS too (instanceof across `.` and `./node`).
+  splitting: true,
   target: 'node20',
 });
