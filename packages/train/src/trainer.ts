@@ -1,8 +1,7 @@
-import { assertInteger, DataFormatError } from '@icd/core';
+import { DataFormatError } from '@icd/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { accumulateMicroBatch, applyUpdate, emptySums } from './gradient-step.js';
+import { accumulateMicroBatch, applyUpdate, emptySums, type GradientSums } from './gradient-step.js';
 import { registerGradients } from './gradients/register-gradients.js';
-import { ProgressReporter } from './progress-reporter.js';
 import { deriveSeed } from './random-generator.js';
 import { type ResolvedTrainerOptions, resolveTrainerOptions } from './resolve-trainer-options.js';
 import type {
@@ -13,6 +12,7 @@ import type {
   TrainResult,
 } from './trainer-options.js';
 import { restoreSnapshot, takeSnapshot } from './trainer-snapshot.js';
+import { bestEvaluation, type LoopDriver, runTrainingLoop, type UpdateReport } from './training-loop.js';
 
 /**
  * One training loop for every `@icd/*` model: batches from a {@link BatchSource}, a loss from an
@@ -86,20 +86,7 @@ export class Trainer<B> {
 
   /** The best evaluation of the watched metric so far, and evaluations since it. */
   best(): { step: number; value: number; since: number } | undefined {
-    const evaluation = this.options.evaluate;
-    if (!evaluation?.metric) return undefined;
-    let best: { step: number; value: number; since: number } | undefined;
-    for (const entry of this.evaluationEntries) {
-      const value = entry.metrics[evaluation.metric];
-      if (value === undefined || Number.isNaN(value)) {
-        if (best) best.since++;
-        continue;
-      }
-      const better = !best || (evaluation.mode === 'max' ? value > best.value : value < best.value);
-      if (better) best = { step: entry.step, value, since: 0 };
-      else best!.since++;
-    }
-    return best;
+    return bestEvaluation(this.evaluationEntries, this.options.evaluate);
   }
 
   /**
@@ -107,30 +94,41 @@ export class Trainer<B> {
    * evaluating and saving checkpoints as configured.
    */
   async train({ maxSteps }: { maxSteps?: number } = {}): Promise<TrainResult> {
-    if (maxSteps !== undefined) assertInteger('Trainer.train', 'maxSteps', maxSteps, { min: 0 });
+    const evaluate = this.options.evaluate;
+    const trainer = this;
+    return runTrainingLoop(
+      {
+        loop: { ...this.options, evaluate },
+        get step() {
+          return trainer.updates;
+        },
+        historyEntries: this.historyEntries,
+        evaluationEntries: this.evaluationEntries,
+        update: async () => {
+          const rates = this.learningRates();
+          const sums = await this.accumulate();
+          const report = this.applySums(sums, rates);
+          return report;
+        },
+        runEvaluation: async (step) => evaluate!.run(step),
+        takeSnapshot: async () => this.snapshot(),
+      } satisfies LoopDriver,
+      maxSteps,
+    );
+  }
+
+  /**
+   * Reads the next `accumulationSteps` micro-batches and accumulates the gradients of those whose index
+   * in the window is `shard.index` modulo `shard.count` (all of them by default): a data-parallel
+   * worker skips the others' micro-batches but keeps the same data position. @internal
+   */
+  async accumulate(shard: { index: number; count: number } = { index: 0, count: 1 }): Promise<GradientSums> {
     const o = this.options;
-    const stop = Math.min(o.totalSteps, maxSteps === undefined ? o.totalSteps : this.updates + maxSteps);
-    const progress =
-      o.progress === false
-        ? undefined
-        : new ProgressReporter({
-            totalSteps: o.totalSteps,
-            logEvery: o.logEvery,
-            stream: o.progress,
-            startStep: this.updates,
-          });
-    const start = performance.now();
-    let tokens = 0;
-    let lossSum = 0;
-    let updatesNow = 0;
-    let window = { loss: 0, steps: 0, metrics: {} as Record<string, number> };
-    let stoppedEarly = this.stopsEarly();
-    while (this.updates < stop && !stoppedEarly) {
-      const rates = this.learningRates();
-      const sums = emptySums();
-      try {
-        for (let micro = 0; micro < o.accumulationSteps; micro++) {
-          const batch = await this.nextBatch();
+    const sums = emptySums();
+    try {
+      for (let micro = 0; micro < o.accumulationSteps; micro++) {
+        const batch = await this.nextBatch();
+        if (micro % shard.count === shard.index) {
           const context = {
             training: true,
             step: this.updates,
@@ -138,73 +136,38 @@ export class Trainer<B> {
             seed: deriveSeed(o.seed, this.microBatches),
           };
           accumulateMicroBatch(o.objective, this.trained, batch, context, sums);
-          this.microBatches++;
         }
-      } catch (error) {
-        for (const gradient of sums.gradients.values()) gradient.dispose();
-        throw error;
+        this.microBatches++;
       }
-      applyUpdate(o.groups, sums, o.maxGradNorm, rates);
-      this.updates++;
-      const loss = sums.items > 0 ? sums.weightedLoss / sums.items : Number.NaN;
-      const learningRate = [...rates.values()].find((rate) => rate !== undefined) ?? Number.NaN;
-      tokens += sums.tokens;
-      lossSum += loss;
-      updatesNow++;
-      window.loss += loss;
-      window.steps++;
-      for (const [name, value] of Object.entries(sums.metrics)) {
-        window.metrics[name] = (window.metrics[name] ?? 0) + value / Math.max(sums.items, 1e-12);
-      }
-      const update = { step: this.updates, loss, learningRate, tokens };
-      progress?.update(update);
-      o.onStep?.(update);
-      if (this.updates % o.logEvery === 0 || this.updates === o.totalSteps) {
-        const metrics = Object.fromEntries(
-          Object.entries(window.metrics).map(([name, value]) => [name, value / window.steps]),
-        );
-        this.historyEntries.push({
-          step: this.updates,
-          loss: window.loss / window.steps,
-          learningRate,
-          ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
-        });
-        window = { loss: 0, steps: 0, metrics: {} };
-      }
-      const evaluation = o.evaluate;
-      if (evaluation && (this.updates % evaluation.every === 0 || this.updates === o.totalSteps)) {
-        const metrics = await evaluation.run(this.updates);
-        this.evaluationEntries.push({ step: this.updates, metrics: { ...metrics } });
-        stoppedEarly = this.stopsEarly();
-      }
-      const checkpoint = o.checkpoint;
-      if (
-        checkpoint &&
-        (this.updates % checkpoint.every === 0 || this.updates === o.totalSteps || stoppedEarly)
-      ) {
-        const snapshot = this.snapshot();
-        await checkpoint.save(snapshot);
-      }
+    } catch (error) {
+      for (const gradient of sums.gradients.values()) gradient.dispose();
+      throw error;
     }
-    progress?.finish();
-    const seconds = (performance.now() - start) / 1000;
-    const best = this.best();
+    return sums;
+  }
+
+  /** Applies (and disposes) summed gradients as one update; advances the step. @internal */
+  applySums(
+    sums: GradientSums,
+    rates: ReadonlyMap<string, number | undefined> = this.learningRates(),
+  ): UpdateReport {
+    applyUpdate(this.options.groups, sums, this.options.maxGradNorm, rates);
+    this.updates++;
+    const metrics: Record<string, number> = {};
+    for (const [name, value] of Object.entries(sums.metrics))
+      metrics[name] = value / Math.max(sums.items, 1e-12);
     return {
-      step: this.updates,
-      meanLoss: updatesNow > 0 ? lossSum / updatesNow : Number.NaN,
-      tokens,
-      seconds,
-      tokensPerSecond: tokens / Math.max(seconds, 1e-9),
-      stoppedEarly,
-      best: best && { step: best.step, value: best.value },
+      loss: sums.items > 0 ? sums.weightedLoss / sums.items : Number.NaN,
+      learningRate: [...rates.values()].find((rate) => rate !== undefined) ?? Number.NaN,
+      tokens: sums.tokens,
+      items: sums.items,
+      metrics,
     };
   }
 
-  private stopsEarly(): boolean {
-    const patience = this.options.evaluate?.patience;
-    if (patience === undefined) return false;
-    const best = this.best();
-    return best !== undefined && best.since >= patience;
+  /** The trained parameters by name, in group order. @internal */
+  get trainedParameters(): ReadonlyMap<string, tf.Variable> {
+    return this.trained;
   }
 
   /** The next batch, moving to the next epoch when one is exhausted. */
