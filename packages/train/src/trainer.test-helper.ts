@@ -19,7 +19,7 @@ export function linearBatches(count: number, rows: number, offset = 0): LinearBa
 
 /** Weights `w` [2, 1] and bias `b` [1] as HF-style named variables. */
 export function linearModel(seed = 0): Map<string, tf.Variable> {
-  return new Map([
+  return new Map<string, tf.Variable>([
     ['linear.weight', tf.variable(tf.tensor2d([[0.1 + seed], [-0.2]]), true)],
     ['linear.bias', tf.variable(tf.tensor1d([0]), true)],
   ]);
