@@ -1,4 +1,4 @@
-import { BertConfig, selectBackend, serializeSafetensors } from '@icd/bert';
+import { selectBackend } from '@icd/bert';
 import { createTinyBert } from '@icd/bert/test';
 
 /** Served paths of the tiny checkpoint that the bert suite loads in both Node and Chromium. */
@@ -8,22 +8,22 @@ export const tinyBertPaths = {
 } as const;
 
 /**
- * A tiny seeded BERT masked-LM (2 layers, hidden 16; `@icd/bert/test`'s `createTinyBert`) written as a
- * HuggingFace checkpoint (safetensors bytes + config.json), made in Node before the check runs.
+ * A tiny seeded BERT masked-LM with a pooler (2 layers, hidden 16; `@icd/bert/test`'s `createTinyBert`) as
+ * the files of a HuggingFace folder (`toPretrainedFiles`), made in Node before the check runs.
  */
 export async function tinyBertFixture(): Promise<Map<string, Uint8Array>> {
   await selectBackend({ backend: 'cpu' });
   const model = createTinyBert({ seed: 11, addPoolingLayer: true });
   try {
-    const tensors = [...model.weights].map(([name, variable]) => ({
-      name,
-      shape: variable.shape,
-      data: variable.dataSync() as Float32Array,
-    }));
-    const config = JSON.stringify(BertConfig.fromJSON(model.config.toJSON()).toJSON());
+    const files = await model.toPretrainedFiles();
+    const bytes = (name: string): Uint8Array => {
+      const file = files[name];
+      if (file === undefined) throw new Error(`toPretrainedFiles() wrote no ${name}`);
+      return typeof file === 'string' ? new TextEncoder().encode(file) : file;
+    };
     return new Map([
-      [tinyBertPaths.weights, serializeSafetensors(tensors)],
-      [tinyBertPaths.config, new TextEncoder().encode(config)],
+      [tinyBertPaths.weights, bytes('model.safetensors')],
+      [tinyBertPaths.config, bytes('config.json')],
     ]);
   } finally {
     model.dispose();

@@ -12,8 +12,8 @@ const attentionMask = [
   [1, 1, 1, 1, 0, 0],
 ];
 
-/** Node's results must also show these: no tensor left behind, and cpu and wasm agree to 1e-4. */
-export const anchors: Record<string, Json> = { leakedTensors: 0, backendsAgree: true };
+/** Node's results must also show these: every backend ran, no tensor left behind, and they agree to 1e-4. */
+export const anchors: Record<string, Json> = { leakedTensors: 0, backendsAgree: true, everyBackendRan: true };
 
 /**
  * A tiny BERT loaded from safetensors bytes (`BertModel.fromSafetensors`, the browser loader), encoded on
@@ -50,6 +50,9 @@ export async function run(environment: SuiteEnvironment): Promise<Record<string,
   const [first, ...others] = hidden;
   return {
     ...results,
+    everyBackendRan: environment.backends.every(
+      (backend) => (results[backend] as { backend: string }).backend === backend,
+    ),
     leakedTensors,
     backendsAgree: others.every((values) =>
       values.every((value, index) => Math.abs(value - first![index]!) < 1e-4),
