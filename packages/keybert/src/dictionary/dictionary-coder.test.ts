@@ -61,6 +61,26 @@ describe('DictionaryCoder', () => {
     expect(one!.ranked[0]!.evidence).toHaveLength(1);
   });
 
+  it("counts nested phrases with overlap: 'all'", async () => {
+    const nested = [...terms, { code: 'I48.0', term: 'paroxysmal atrial fibrillation' }];
+    const text = 'Paroxysmal atrial fibrillation.';
+    const [longest] = await new DictionaryCoder({ terms: nested }).predict([{ id: 'n', text }]);
+    expect(longest!.ranked.map((c) => c.code)).toEqual(['I48.0']);
+    const [all] = await new DictionaryCoder({ terms: nested, overlap: 'all' }).predict([{ id: 'n', text }]);
+    expect(all!.ranked.map((c) => [c.code, c.evidence[0]!.text])).toEqual([
+      ['I48.91', 'atrial fibrillation'],
+      ['I48.0', 'Paroxysmal atrial fibrillation'],
+    ]);
+    expect(() => new DictionaryCoder({ terms, overlap: 'some' as never })).toThrow(InvalidArgumentError);
+  });
+
+  it('restricts the label space to the given labels', async () => {
+    const coder = new DictionaryCoder({ terms, labels: ['r50.9', 'E11.9'] });
+    expect(coder.labels).toEqual(['R50.9', 'E11.9']);
+    const [prediction] = await coder.predict([{ id: 'n', text: 'fever and hypertension' }]);
+    expect(prediction!.ranked.map((c) => c.code)).toEqual(['R50.9']);
+  });
+
   it('rejects bad options, bad notes and an aborted signal', async () => {
     expect(() => new DictionaryCoder({ terms, priorWeight: 2 })).toThrow(InvalidArgumentError);
     expect(() => new DictionaryCoder(undefined as never)).toThrow(InvalidArgumentError);

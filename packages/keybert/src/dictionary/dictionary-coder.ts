@@ -17,8 +17,12 @@ export interface DictionaryCoderOptions extends TermMatcherOptions {
   readonly uncertainWeight?: number;
   /** Score threshold of `predicted` (default 0.5: one full-weight match is 1 - e^-1 ≈ 0.63). */
   readonly threshold?: number;
-  /** Rank codes without a match after the matched ones, by prior (default false: matched codes only). */
+  /** Rank codes that have a prior but no match after the matched ones, by prior (default false: matched codes only). */
   readonly includeUnmatched?: boolean;
+  /** `'longest'` (default): nested phrases inside a longer match do not count; `'all'`: every phrase found counts. */
+  readonly overlap?: 'longest' | 'all';
+  /** Restrict the label space to these codes: matches of other codes are ignored (default: every code of `terms` and `priors`). */
+  readonly labels?: readonly string[];
 }
 
 /**
@@ -44,6 +48,7 @@ export class DictionaryCoder implements Coder {
   private readonly uncertainWeight: number;
   private readonly threshold: number;
   private readonly includeUnmatched: boolean;
+  private readonly overlap: 'longest' | 'all';
 
   constructor(options: DictionaryCoderOptions) {
     const fn = 'DictionaryCoder';
@@ -60,13 +65,27 @@ export class DictionaryCoder implements Coder {
     this.threshold = options.threshold ?? 0.5;
     assertFiniteNumber(fn, 'threshold', this.threshold);
     this.includeUnmatched = options.includeUnmatched ?? false;
-    this.priors = options.priors ?? new Map();
-    const terms = [...options.terms].map((term) => ({ ...term, code: term.code.trim().toUpperCase() }));
+    this.overlap = options.overlap ?? 'longest';
+    if (this.overlap !== 'longest' && this.overlap !== 'all')
+      invalidArgument(fn, 'overlap', "'longest' or 'all'", this.overlap);
+    this.priors = new Map(
+      [...(options.priors ?? [])].map(([code, prior]) => [code.trim().toUpperCase(), prior]),
+    );
+    const allowed =
+      options.labels === undefined
+        ? undefined
+        : new Set(options.labels.map((code) => code.trim().toUpperCase()));
+    const terms = [...options.terms]
+      .map((term) => ({ ...term, code: term.code.trim().toUpperCase() }))
+      .filter((term) => allowed === undefined || allowed.has(term.code));
     for (const term of terms) {
       if (term.weight !== undefined) assertFiniteNumber(fn, 'term weight', term.weight, { min: 0 });
     }
     this.matcher = new TermMatcher(terms, options);
-    this.labels = [...new Set([...terms.map((term) => term.code), ...this.priors.keys()])];
+    this.labels =
+      allowed !== undefined
+        ? [...allowed]
+        : [...new Set([...terms.map((term) => term.code), ...this.priors.keys()])];
     this.labelIndex = new Map(this.labels.map((code, index) => [code, index]));
   }
 
@@ -94,7 +113,7 @@ export class DictionaryCoder implements Coder {
   private predictOne(note: NoteInput, options: PredictOptions, maxEvidence: number): NotePrediction {
     const strength = new Map<string, number>();
     const evidence = new Map<string, Evidence[]>();
-    for (const match of this.matcher.match(note.text)) {
+    for (const match of this.matcher.match(note.text, { overlap: this.overlap })) {
       const factor = match.negated ? this.negatedWeight : match.uncertain ? this.uncertainWeight : 1;
       // One match counts once per code, with the best weight among that code's entries for the phrase.
       const best = new Map<string, number>();
@@ -117,7 +136,11 @@ export class DictionaryCoder implements Coder {
       }
     }
     const threshold = options.threshold ?? this.threshold;
-    const codes = this.includeUnmatched ? this.labels : [...strength.keys()];
+    const codes = [...strength.keys()];
+    if (this.includeUnmatched) {
+      for (const code of this.priors.keys())
+        if (!strength.has(code) && this.labelIndex.has(code)) codes.push(code);
+    }
     let ranked: CodePrediction[] = codes.map((code) => {
       const score =
         (1 - this.priorWeight) * (1 - Math.exp(-(strength.get(code) ?? 0))) +

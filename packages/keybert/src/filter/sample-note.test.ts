@@ -82,6 +82,13 @@ describe('sampleNote', () => {
     expect(sampled.text).toBe('Presenta fiebre alta y tos.');
   });
 
+  it('keeps the sentences that fit of a paragraph too long for the budget', () => {
+    const report = 'Fiebre alta desde ayer. Tos seca y dolor de espalda intenso desde hace varios días.';
+    const sampled = sampleNote(report, [{ code: 'R50.9', term: 'fiebre' }], { budget: 6 });
+    expect(sampled.text).toBe('Fiebre alta desde ayer.');
+    expect(sampled.spans).toEqual([{ start: 0, end: 23 }]);
+  });
+
   it('rejects a bad budget', () => {
     expect(() => sampleNote(note, knowledge, { budget: -1 })).toThrow(InvalidArgumentError);
   });

@@ -2,6 +2,7 @@ import type { TextSpan, TokenizerLike } from '@icd/core';
 import { assertInteger, invalidArgument } from '@icd/core';
 import type { TermEntry } from '../dictionary/term-entry.js';
 import { TermMatcher } from '../dictionary/term-matcher.js';
+import { splitSentences } from '../text/sentences.js';
 import { wordTokens } from '../text/word-tokens.js';
 import { type KeptText, keptText } from './kept-text.js';
 import { detectSections, splitParagraphs } from './sections.js';
@@ -47,7 +48,8 @@ export interface SampledNote extends KeptText {
  * Knowledge-driven sampling (the LLM label-attention paper, §3.3, eqs. 10–11): counts in each section
  * the words that belong to knowledge terms (N_T) and the ratio p_T = N_T / |T|, picks up to three
  * sections with the most knowledge words, orders them by p_T, orders the paragraphs inside each by
- * their own ratio, and keeps paragraphs in that order while they fit the budget. Sections come from
+ * their own ratio, and keeps paragraphs in that order while they fit the budget (of a paragraph too long
+ * for what is left, the sentences that fit). Sections come from
  * headers ("History of present illness:"); a note without headers (a CodiEsp case report) is cut into
  * pseudo-sections of consecutive paragraphs of at most budget / maxSections tokens each, so three
  * sections can fill the budget.
@@ -144,13 +146,23 @@ export function sampleNote(
       if (!chosen.has(index)) ordered.push(...paragraphsOf.get(index)!);
     });
   }
+  // Whole paragraphs while they fit; a paragraph that does not fit gives the sentences of it that do.
   const kept: TextSpan[] = [];
   let used = 0;
   for (const paragraph of ordered) {
     const size = count(note.slice(paragraph.start, paragraph.end));
-    if (used + size > options.budget) continue;
-    kept.push({ start: paragraph.start, end: paragraph.end });
-    used += size;
+    if (used + size <= options.budget) {
+      kept.push({ start: paragraph.start, end: paragraph.end });
+      used += size;
+      continue;
+    }
+    for (const sentence of splitSentences(note.slice(paragraph.start, paragraph.end))) {
+      const span = { start: paragraph.start + sentence.start, end: paragraph.start + sentence.end };
+      const tokens = count(note.slice(span.start, span.end));
+      if (used + tokens > options.budget) continue;
+      kept.push(span);
+      used += tokens;
+    }
   }
   const pickedSet = new Set(picked);
   return {
