@@ -21,64 +21,25 @@ import {
 } from '../checkpoint/assemble-pretrained.js';
 import type { LoadReport } from '../checkpoint/load-report.js';
 import { pretrainedFiles, type SaveOptions } from '../checkpoint/pretrained-files.js';
+import { safetensorsFiles, toConfig } from '../checkpoint/safetensors-files.js';
 import type { BertConfig } from '../config/bert-config.js';
 import type { BertEncoderTensors } from './bert-encoder-forward.js';
-import {
-  type BertForwardOptions,
-  BertModel,
-  disposeOutput,
-  safetensorsFiles,
-  toConfig,
-} from './bert-model.js';
+import type {
+  BertForMaskedLMOptions,
+  BertMaskedLMForwardOptions,
+  BertMaskedLMOutput,
+} from './bert-for-masked-lm-options.js';
+import { type BertForwardOptions, BertModel, disposeOutput } from './bert-model.js';
 import { createParameters } from './bert-parameters.js';
 import { encoderOutputToData, toTensorData } from './encoder-output-data.js';
 import { maskedLMDecode, maskedLMTransform, toPositions } from './masked-lm-head.js';
 import { maskedLMHeadParameterSpecs } from './parameter-specs.js';
 
-/**
- * Options of {@link BertForMaskedLM}'s constructor.
- *
- * @example
- * ```ts
- * const options: BertForMaskedLMOptions = { seed: 1, addPoolingLayer: false };
- * const mlm = new BertForMaskedLM(new BertConfig({ vocabSize: 8000 }), options);
- * ```
- */
-export interface BertForMaskedLMOptions {
-  /** Give the encoder a pooler (default false, as HF `BertForMaskedLM`). */
-  readonly addPoolingLayer?: boolean;
-  /** Seed of the initialisation of weights not given. */
-  readonly seed?: number;
-  /** Starting values by HF `BertForMaskedLM` name (`bert.…`, `cls.predictions.…`), memory layout. */
-  readonly initialWeights?: ReadonlyMap<string, tf.Tensor>;
-  readonly tokenizer?: TokenizerLike;
-}
-
-/**
- * Options of {@link BertForMaskedLM.forwardMasked}: a forward pass's options plus the positions to score.
- *
- * @example
- * ```ts
- * const options: BertMaskedLMForwardOptions = { positions: [4, 16 + 2], training: true, dropoutSeed: 3 };
- * const { logits } = mlm.forwardMasked(batch, options); // [2, vocabSize]
- * ```
- */
-export interface BertMaskedLMForwardOptions extends BertForwardOptions {
-  /** Flat indices `row · sequence + column` (numbers or a rank-1 int32 tensor); `logits` is then `[n, vocab]`. */
-  readonly positions?: tf.Tensor | readonly number[];
-}
-
-/**
- * Forward output of the masked LM: logits plus the encoder outputs asked for.
- *
- * @example
- * ```ts
- * const output: BertMaskedLMOutput = mlm.forwardMasked({ inputIds: [[101, 103, 102]] });
- * output.logits.shape; // [1, 3, vocabSize]
- * disposeOutput(output);
- * ```
- */
-export type BertMaskedLMOutput = MaskedLMOutput<tf.Tensor> & EncoderOutput<tf.Tensor>;
+export type {
+  BertForMaskedLMOptions,
+  BertMaskedLMForwardOptions,
+  BertMaskedLMOutput,
+} from './bert-for-masked-lm-options.js';
 
 /**
  * BERT with HF's masked-language-model head: logits = LayerNorm(act(h·W_t + b_t))·Eᵀ + b, where E is the

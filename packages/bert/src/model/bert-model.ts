@@ -5,7 +5,6 @@ import type {
   EncoderOutput,
   EncoderOutputOptions,
   EncoderTensorInput,
-  ForwardOptions,
   TensorData,
   TokenBatch,
   TokenizerLike,
@@ -20,10 +19,11 @@ import {
 } from '../checkpoint/assemble-pretrained.js';
 import type { LoadReport } from '../checkpoint/load-report.js';
 import { pretrainedFiles, type SaveOptions } from '../checkpoint/pretrained-files.js';
+import { safetensorsFiles, toConfig } from '../checkpoint/safetensors-files.js';
 import { BertConfig } from '../config/bert-config.js';
-import { SafetensorsFile } from '../safetensors/safetensors-file.js';
 import { wordEmbeddings } from './bert-embeddings.js';
 import { type BertEncoderTensors, bertEncoderForward } from './bert-encoder-forward.js';
+import type { BertForwardOptions, BertModelOptions } from './bert-model-options.js';
 import { createParameters } from './bert-parameters.js';
 import { DropoutContext } from './dropout.js';
 import { encoderOutputToData } from './encoder-output-data.js';
@@ -31,37 +31,7 @@ import { encoderParameterSpecs, type ParameterSpec } from './parameter-specs.js'
 import { registerGradients } from './register-gradients.js';
 import { toInputTensors } from './to-input-tensors.js';
 
-/**
- * Options of a forward pass: what to return, and whether dropout is on.
- *
- * @example
- * ```ts
- * const options: BertForwardOptions = { outputHiddenStates: true, outputAttentions: true, training: false };
- * const output = model.forward({ inputIds: [[101, 7592, 102]] }, options);
- * disposeOutput(output);
- * ```
- */
-export interface BertForwardOptions extends EncoderOutputOptions, ForwardOptions {}
-
-/**
- * Options of {@link BertModel}'s constructor.
- *
- * @example
- * ```ts
- * const options: BertModelOptions = { seed: 42, addPoolingLayer: true };
- * const model = new BertModel(new BertConfig({ numHiddenLayers: 4, hiddenSize: 256, numAttentionHeads: 4 }), options);
- * ```
- */
-export interface BertModelOptions {
-  /** Include the pooler (`pooler.dense`, tanh over `[CLS]`), as HF `add_pooling_layer` (default true). */
-  readonly addPoolingLayer?: boolean;
-  /** Seed of the N(0, initializerRange²) initialisation of weights not given in `initialWeights`. */
-  readonly seed?: number;
-  /** Starting values by HF name (no `bert.` prefix), in memory layout (linear weights `[in, out]`). */
-  readonly initialWeights?: ReadonlyMap<string, tf.Tensor>;
-  /** A tokenizer to keep with the model; `save` writes its files. */
-  readonly tokenizer?: TokenizerLike;
-}
+export type { BertForwardOptions, BertModelOptions } from './bert-model-options.js';
 
 /**
  * A BERT encoder (Devlin et al. 2019) on TensorFlow.js with HuggingFace `BertModel`'s parameters,
@@ -346,22 +316,5 @@ export function disposeOutput(output: Partial<EncoderOutput<tf.Tensor>> & { logi
       ...(output.hiddenStates ?? []),
       ...(output.attentions ?? []),
     ].filter((tensor): tensor is tf.Tensor => tensor !== undefined),
-  );
-}
-
-/** @internal A BertConfig from a BertConfig or a parsed `config.json`. */
-export function toConfig(config: BertConfig | Record<string, unknown>): BertConfig {
-  return config instanceof BertConfig ? config : BertConfig.fromJSON(config);
-}
-
-/** @internal Parsed safetensors files from bytes (one file, or the shards of a checkpoint). */
-export function safetensorsFiles(fn: string, weights: Uint8Array | readonly Uint8Array[]): SafetensorsFile[] {
-  const list = weights instanceof Uint8Array ? [weights] : weights;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((bytes) => bytes instanceof Uint8Array)) {
-    invalidArgument(fn, 'weights', 'safetensors bytes (a Uint8Array or an array of them)', weights);
-  }
-  return list.map(
-    (bytes, index) =>
-      new SafetensorsFile(bytes, list.length === 1 ? 'model.safetensors' : `shard ${index + 1}`),
   );
 }
