@@ -78,14 +78,16 @@ for (const config of configs) {
   const fp32 = await exportOnnx(model);
   const exportMs = performance.now() - exportStarted;
   const int8 = await exportOnnx(model, { quantization: 'int8' });
+  const fused = await exportOnnx(model, { fusedOperators: true });
   const loadStarted = performance.now();
   const sessions = {
     fp32: await OnnxEncoder.load(fp32, { intraOpNumThreads: threads }),
     int8: await OnnxEncoder.load(int8, { intraOpNumThreads: threads }),
+    fused: await OnnxEncoder.load(fused, { intraOpNumThreads: threads }),
   };
   const loadMs = performance.now() - loadStarted;
   exports.push(
-    `${config.name}: fp32 ${(fp32.length / 2 ** 20).toFixed(1)} MiB (export ${exportMs.toFixed(0)} ms), int8 ${(int8.length / 2 ** 20).toFixed(1)} MiB; two sessions created in ${loadMs.toFixed(0)} ms`,
+    `${config.name}: fp32 ${(fp32.length / 2 ** 20).toFixed(1)} MiB (export ${exportMs.toFixed(0)} ms), int8 ${(int8.length / 2 ** 20).toFixed(1)} MiB; three sessions created in ${loadMs.toFixed(0)} ms`,
   );
   for (const item of cases.filter((candidate) => candidate.name === config.name)) {
     const ids = inputIds(item.batch, item.length);
@@ -101,9 +103,16 @@ for (const config of configs) {
     if (tfjs) slowestTfjsRate = Math.min(slowestTfjsRate, forwardFlops(item) / tfjs.wallMs);
     const ortFp32 = await timeRuns(async () => void (await sessions.fp32.encode({ inputIds: ids })));
     const ortInt8 = await timeRuns(async () => void (await sessions.int8.encode({ inputIds: ids })));
-    rows.push({ ...item, ...(tfjs ? { tfjs } : { tfjsProjectedMs: projectedMs }), ortFp32, ortInt8 });
+    const ortFused = await timeRuns(async () => void (await sessions.fused.encode({ inputIds: ids })));
+    rows.push({
+      ...item,
+      ...(tfjs ? { tfjs } : { tfjsProjectedMs: projectedMs }),
+      ortFp32,
+      ortInt8,
+      ortFused,
+    });
     console.log(
-      `${item.name}/${item.length}/b${item.batch}: tfjs-wasm ${tfjs ? tfjs.wallMs.toFixed(0) : `skipped (projected ${(projectedMs / 1000).toFixed(0)} s)`} ms, ORT fp32 ${ortFp32.wallMs.toFixed(0)} ms, int8 ${ortInt8.wallMs.toFixed(0)} ms (wall)`,
+      `${item.name}/${item.length}/b${item.batch}: tfjs-wasm ${tfjs ? tfjs.wallMs.toFixed(0) : `skipped (projected ${(projectedMs / 1000).toFixed(0)} s)`} ms, ORT fp32 ${ortFp32.wallMs.toFixed(0)} ms, int8 ${ortInt8.wallMs.toFixed(0)} ms, fused ${ortFused.wallMs.toFixed(0)} ms (wall)`,
     );
   }
   const probe = inputIds(8, 128);
@@ -126,6 +135,7 @@ for (const config of configs) {
   );
   sessions.fp32.dispose();
   sessions.int8.dispose();
+  sessions.fused.dispose();
   model.dispose();
 }
 console.log('int8 on a downstream task (synthetic cardiology corpus) ...');

@@ -93,6 +93,26 @@ describe('exportOnnx (float32) against PyTorch and tfjs', () => {
   });
 });
 
+describe('exportOnnx with fusedOperators (com.microsoft Attention, SkipLayerNormalization)', () => {
+  it('matches PyTorch within 1e-4 on onnxruntime-node and onnxruntime-web', async () => {
+    const bytes = await exportOnnx(mlm.bert, { fusedOperators: true });
+    for (const runtime of ['node', 'web'] as const) {
+      const encoder = await OnnxEncoder.load(bytes, { runtime });
+      for (const c of cases) {
+        const onnx = await encoder.encode(inputOf(c));
+        expect(maxAbsDifference(onnx.lastHiddenState.data, c.lastHiddenState), runtime).toBeLessThan(
+          tolerance,
+        );
+        expect(maxAbsDifference(onnx.poolerOutput!.data, c.poolerOutput), runtime).toBeLessThan(tolerance);
+      }
+      encoder.dispose();
+    }
+    await expect(exportOnnx(mlm, { fusedOperators: true, quantization: 'int8' })).rejects.toThrow(
+      /fusedOperators/,
+    );
+  });
+});
+
 describe('the committed exports checked by onnx.checker', () => {
   const report = JSON.parse(
     readFileSync(new URL('../../fixtures/onnx/check.json', import.meta.url), 'utf8'),
@@ -108,7 +128,9 @@ describe('the committed exports checked by onnx.checker', () => {
       const entry = report.files[variant.file];
       expect(entry, variant.file).toBeDefined();
       expect(entry!.passed).toBe(true);
-      expect(entry!.opsets).toEqual({ 'ai.onnx': 17 });
+      expect(entry!.opsets).toEqual(
+        variant.options.fusedOperators ? { 'ai.onnx': 17, 'com.microsoft': 1 } : { 'ai.onnx': 17 },
+      );
       expect(createHash('sha256').update(bytes).digest('hex'), variant.file).toBe(entry!.sha256);
     }
   });

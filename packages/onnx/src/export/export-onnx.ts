@@ -8,6 +8,7 @@ import {
   layerGraph,
   poolerGraph,
 } from './bert-encoder-graph.js';
+import { fusedLayerGraph } from './fused-layer-graph.js';
 import { LinearGraph, type Quantization, type WeightValues } from './linear-graph.js';
 import { maskedLMHeadGraph } from './masked-lm-head-graph.js';
 import { type ExportableBert, readWeights } from './read-weights.js';
@@ -38,6 +39,12 @@ export interface ExportOnnxOptions {
   readonly maskedPositions?: boolean;
   /** `'none'` (float32, default) or `'int8'` (dynamic int8 linear layers, see the README for its accuracy cost). */
   readonly quantization?: Quantization;
+  /**
+   * Write each layer with ONNX Runtime's contrib operators `Attention` and `SkipLayerNormalization`
+   * (domain `com.microsoft`; onnxruntime-node and -web run them, other runtimes may not). Float32 only.
+   * Default false: standard ONNX operators only.
+   */
+  readonly fusedOperators?: boolean;
 }
 
 const batch = 'batch_size';
@@ -78,6 +85,14 @@ export async function exportOnnx(
   if (task === 'maskedLM' && !head) {
     invalidArgument(fn, 'task', "'encoder' for a model without the masked-LM head (cls.predictions.*)", task);
   }
+  if (options.fusedOperators && quantization !== 'none') {
+    invalidArgument(
+      fn,
+      'fusedOperators',
+      "false with quantization 'int8' (the fused layers are float32)",
+      true,
+    );
+  }
   if (options.maskedPositions && task !== 'maskedLM') {
     invalidArgument(fn, 'maskedPositions', "false unless task is 'maskedLM'", options.maskedPositions);
   }
@@ -113,9 +128,16 @@ export async function exportOnnx(
   const sequenceLength = graph.node('Gather', [graph.node('Shape', [firstInput]), graph.int64([1])]);
 
   let hidden = embeddingsGraph(context, words, tokenTypeIds, sequenceLength, nameRoot);
-  const additiveMask = additiveMaskGraph(graph, attentionMask);
-  for (let layer = 0; layer < config.numHiddenLayers; layer++) {
-    hidden = layerGraph(context, hidden, additiveMask, layer, nameRoot);
+  if (options.fusedOperators) {
+    const maskIndex = graph.node('Cast', [attentionMask], { to: { int: 6 } }); // int32, as Attention wants
+    for (let layer = 0; layer < config.numHiddenLayers; layer++) {
+      hidden = fusedLayerGraph(context, hidden, maskIndex, layer, nameRoot);
+    }
+  } else {
+    const additiveMask = additiveMaskGraph(graph, attentionMask);
+    for (let layer = 0; layer < config.numHiddenLayers; layer++) {
+      hidden = layerGraph(context, hidden, additiveMask, layer, nameRoot);
+    }
   }
   graph.output(hidden, 'last_hidden_state', 'float', [batch, sequence, config.hiddenSize]);
   if (encoder.has('pooler.dense.weight')) {
@@ -155,6 +177,7 @@ export async function exportOnnx(
       'icd.input': options.inputsEmbeds ? 'inputs_embeds' : 'input_ids',
       'icd.masked_positions': String(options.maskedPositions ?? false),
       'icd.quantization': quantization,
+      'icd.fused_operators': String(options.fusedOperators ?? false),
     },
   });
 }

@@ -11,4 +11,5 @@ export const fixtureVariants: readonly {
   { file: 'masked-lm.onnx', encoderOnly: false, options: {} },
   { file: 'masked-lm-positions.onnx', encoderOnly: false, options: { maskedPositions: true } },
   { file: 'masked-lm-int8.onnx', encoderOnly: false, options: { quantization: 'int8' } },
+  { file: 'encoder-fused.onnx', encoderOnly: true, options: { fusedOperators: true } },
 ];
