@@ -9,6 +9,12 @@
 export { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './model/classification-losses.js';
 export type { PromptForClassificationOptions, PromptMaskedLM } from './model/prompt-for-classification.js';
 export { PromptForClassification } from './model/prompt-for-classification.js';
+export type {
+  PromptModelConfig,
+  PromptModelLoadOptions,
+  VerbalizerBuildContext,
+} from './model/prompt-model-files.js';
+export { promptModelFiles, promptModelFromFiles } from './model/prompt-model-files.js';
 export { rankPredictions } from './model/rank-predictions.js';
 export type { PromptExample, PromptTrainingOptions, PromptTrainResult } from './model/train-prompt-model.js';
 export { evaluatePromptModel, promptParameterGroups, trainPromptModel } from './model/train-prompt-model.js';

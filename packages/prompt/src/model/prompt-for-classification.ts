@@ -52,8 +52,8 @@ export interface PromptForClassificationOptions {
  * verbalizer maps the mask's outputs to class scores. Single-label (softmax) or multi-label (one
  * sigmoid per code; OpenPrompt has no multi-label path). Implements `@icd/core`'s `Coder`.
  *
- * Train with {@link trainPromptModel}; save with `savePromptModel` (`@icd/prompt/node`) or
- * {@link PromptForClassification.toParts}.
+ * Train with `trainPromptModel`; save with `@icd/prompt/node`'s `savePromptModel` (a folder), or get
+ * the files in memory with `promptModelFiles` / rebuild with `promptModelFromFiles` (browsers).
  *
  * @example
  * ```ts

@@ -157,13 +157,24 @@ export abstract class Verbalizer {
    * {@link processOutputs} calibrate when `postLogSoftmax` is on. The verbalizer keeps its own copy.
    */
   registerCalibration(meanLogits: tf.Tensor1D | Float32Array | readonly number[]): void {
-    const values = meanLogits instanceof tf.Tensor ? meanLogits.dataSync() : Float32Array.from(meanLogits);
-    if (values.length === 0 || !values.every(Number.isFinite))
+    this.setCalibrationLogits(
+      meanLogits instanceof tf.Tensor
+        ? (meanLogits.dataSync() as Float32Array)
+        : Float32Array.from(meanLogits),
+    );
+  }
+
+  /**
+   * Stores calibration logits as they are, without what a subclass does on registration (KPT's word
+   * refinement): for restoring a saved verbalizer.
+   */
+  setCalibrationLogits(values: Float32Array): void {
+    if (!(values instanceof Float32Array) || values.length === 0 || !values.every(Number.isFinite))
       invalidArgument(
         'Verbalizer.registerCalibration',
         'meanLogits',
         'a non-empty vector of finite logits',
-        meanLogits,
+        values,
       );
     this.clearCalibration();
     this.calibrationLogits = tf.keep(tf.tensor2d(values, [1, values.length]));
