@@ -158,12 +158,13 @@ describe('encode never loops or allocates without bound', () => {
     [{ maxLength: 6, stride: 1 }, /less than 1, the window length 'longest_first'/],
     [{ maxLength: 512, stride: 300 }, /less than 254, the window length 'longest_first'/],
     [{ maxLength: 20, stride: 10, truncation: 'only_first' as const }, /'only_first'/],
-  ])('a pair with %j is refused at once (the window step would be <= 0)', (options, message) => {
-    const started = performance.now();
-    expect(() => tokenizer.encode(long, long, options)).toThrow(InvalidArgumentError);
-    expect(() => tokenizer.encode(long, long, options)).toThrow(message);
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
+  ])(
+    'a pair with %j is refused (the window step would be <= 0; it used to loop forever)',
+    (options, message) => {
+      expect(() => tokenizer.encode(long, long, options)).toThrow(InvalidArgumentError);
+      expect(() => tokenizer.encode(long, long, options)).toThrow(message);
+    },
+  );
 
   it('a stride below both windows still works (windows of 4 tokens each, 3 new per window)', () => {
     const short = 'chest pain fever cough '.repeat(5);
@@ -260,5 +261,5 @@ describe('special-token names and settings', () => {
     const big = Tokenizer.fromVocab(`${lines.join('\n')}\n`, { neverSplit: ['<x>'] });
     expect(big.vocabSize).toBe(130_001);
     expect(big.encode('t129999 <x>').ids).toEqual([2, 129_999, 130_000, 3]);
-  });
+  }, 30_000);
 });

@@ -15,7 +15,7 @@ import type { EncodingData } from './encoding/encoding-data.js';
 import { padEncodings } from './encoding/pad-encodings.js';
 import { type ResolvedEncodeOptions, resolveEncodeOptions } from './encoding/resolve-encode-options.js';
 import { SequenceEncoder } from './encoding/sequence-encoder.js';
-import { truncateEncodings } from './encoding/truncate-encodings.js';
+import { truncateForEncode } from './encoding/truncate-encodings.js';
 import { IdentityNormalizer, WholeTextPreTokenizer } from './identity-stages.js';
 import type { Model } from './models/model.js';
 import type { Normalizer } from './normalizers/normalizer.js';
@@ -187,31 +187,7 @@ export class Tokenizer implements TokenizerLike {
     let second = pair === null ? null : this.sequenceEncoder.encode(pair, 1);
     if (options.truncation !== null) {
       const added = options.addSpecialTokens ? (this.postProcessor?.addedTokens(second !== null) ?? 0) : 0;
-      const budget = options.maxLength! - added;
-      if (budget < 0 || options.stride >= Math.max(budget, 1)) {
-        invalidArgument(
-          'encode',
-          options.stride > 0 ? 'stride' : 'maxLength',
-          `such that stride < maxLength - ${added} special tokens (maxLength ${options.maxLength}, stride ${options.stride})`,
-          options.stride > 0 ? options.stride : options.maxLength,
-        );
-      }
-      [first, second] = truncateEncodings(first, second, budget, options.truncation, options.stride);
-      // With both sequences cut, HF combines every window of one with every window of the other: refuse
-      // inputs where that product would hang the caller.
-      const combinations = first.overflowing.length * (second?.overflowing.length ?? 0);
-      if (options.keepOverflowing && combinations > 10_000) {
-        invalidArgument(
-          'encode',
-          'truncation',
-          `'only_first' or 'only_second' (or a larger maxLength) for this pair: 'longest_first' windows would combine ${first.overflowing.length} × ${second!.overflowing.length} overflowing windows`,
-          options.truncation,
-        );
-      }
-      if (!options.keepOverflowing) {
-        first = first.withOverflowing([]);
-        second = second?.withOverflowing([]) ?? null;
-      }
+      [first, second] = truncateForEncode(first, second, added, options);
     }
     if (this.postProcessor !== null)
       return this.postProcessor.process(first, second, options.addSpecialTokens);

@@ -1,5 +1,6 @@
 import { invalidArgument } from '@icd/core';
 import type { EncodingData } from './encoding-data.js';
+import type { ResolvedEncodeOptions } from './resolve-encode-options.js';
 
 // Windows of `length` tokens start every `length - stride` tokens: a step <= 0 would never end. HF's Rust
 // `Encoding::truncate` asserts the same ("`stride` must be strictly less than `max_len`").
@@ -79,4 +80,40 @@ export function truncateEncodings(
   checkStride(target, target.length - excess, stride, targetIsFirst ? 'first' : 'second', strategy);
   const cut = target.truncate(target.length - excess, stride);
   return targetIsFirst ? [cut, second] : [first, cut];
+}
+
+/**
+ * The truncation step of `encode`: checks `maxLength` / `stride` against the `added` special tokens,
+ * truncates, refuses pairs whose window combinations would hang the caller, and drops the windows unless
+ * they were asked for.
+ */
+export function truncateForEncode(
+  first: EncodingData,
+  second: EncodingData | null,
+  added: number,
+  options: ResolvedEncodeOptions,
+): [EncodingData, EncodingData | null] {
+  const budget = options.maxLength! - added;
+  if (budget < 0 || options.stride >= Math.max(budget, 1)) {
+    invalidArgument(
+      'encode',
+      options.stride > 0 ? 'stride' : 'maxLength',
+      `such that stride < maxLength - ${added} special tokens (maxLength ${options.maxLength}, stride ${options.stride})`,
+      options.stride > 0 ? options.stride : options.maxLength,
+    );
+  }
+  [first, second] = truncateEncodings(first, second, budget, options.truncation!, options.stride);
+  // With both sequences cut, HF combines every window of one with every window of the other: refuse
+  // inputs where that product would hang the caller.
+  const combinations = first.overflowing.length * (second?.overflowing.length ?? 0);
+  if (options.keepOverflowing && combinations > 10_000) {
+    invalidArgument(
+      'encode',
+      'truncation',
+      `'only_first' or 'only_second' (or a larger maxLength) for this pair: 'longest_first' windows would combine ${first.overflowing.length} × ${second!.overflowing.length} overflowing windows`,
+      options.truncation,
+    );
+  }
+  if (!options.keepOverflowing) return [first.withOverflowing([]), second?.withOverflowing([]) ?? null];
+  return [first, second];
 }
