@@ -19,7 +19,7 @@ import type { Json, Suite, SuiteEnvironment } from './suite.js';
 import { tinyBertFixture } from './tiny-bert-fixture.js';
 
 const packageRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const sharedDirectory = resolve(packageRoot, '../../../shared');
+const sharedDirectory = resolve(process.env.ICD_SHARED_DIR ?? resolve(packageRoot, '../../../shared'));
 const tokenizerFolder = join(sharedDirectory, 'models', 'bert-base-uncased');
 const chromiumPath = process.env.ICD_CHROMIUM ?? '/usr/bin/chromium';
 const chromiumArgs = [
@@ -201,9 +201,11 @@ async function main(): Promise<number> {
   }
   for (const outcome of outcomes)
     console.log(`${outcome.status.padEnd(7)} ${outcome.name}: ${outcome.detail}`);
-  const failed = outcomes.filter((outcome) => outcome.status === 'FAIL').length;
+  const count = (status: SuiteOutcome['status']) =>
+    outcomes.filter((outcome) => outcome.status === status).length;
+  const failed = count('FAIL');
   console.log(
-    `browser check (${fromSource ? 'src' : 'dist'}, backends ${backends.join(' + ')}): ${outcomes.length - failed} of ${outcomes.length} suites passed or skipped, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `browser check (${fromSource ? 'src' : 'dist'}, backends ${backends.join(' + ')}): ${count('ok')} passed, ${count('skipped')} skipped, ${failed} failed, ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return failed === 0 ? 0 : 1;
 }
