@@ -14,6 +14,8 @@ export { Decoder } from './decoders/decoder.js';
 export { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
 export { Encoding } from './encoding/encoding.js';
 export { EncodingData } from './encoding/encoding-data.js';
+export type { FetchTokenizerOptions } from './fetch-tokenizer.js';
+export { fetchTokenizer } from './fetch-tokenizer.js';
 export { createModel } from './models/create-model.js';
 export type { ModelJson } from './models/model.js';
 export { Model } from './models/model.js';
