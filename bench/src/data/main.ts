@@ -6,7 +6,7 @@
  *
  * Run: pnpm bench data
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -93,10 +93,13 @@ if (existsSync(join(codiespDir, 'train'))) {
   const started = performance.now();
   let spans = 0;
   const byType = new Map<string, number>();
+  const byLanguage = new Map<string, number>();
   for (const note of notes) {
-    for (const span of redactPhi(note.text).spans) {
+    const language = note.language === 'es' ? 'es' : 'en';
+    for (const span of redactPhi(note.text, { language }).spans) {
       spans++;
       byType.set(span.type, (byType.get(span.type) ?? 0) + 1);
+      byLanguage.set(language, (byLanguage.get(language) ?? 0) + 1);
     }
   }
   const seconds = (performance.now() - started) / 1000;
@@ -105,7 +108,7 @@ if (existsSync(join(codiespDir, 'train'))) {
   );
   out();
   out(
-    `Spans by type (CodiEsp notes are published case reports, mostly without identifiers; dates of events dominate): ${[...byType].map(([type, count]) => `${type} ${count}`).join(', ')}.`,
+    `Spans by type (CodiEsp notes are published case reports, mostly without identifiers; dates of events dominate): ${[...byType].map(([type, count]) => `${type} ${count}`).join(', ')}. By language (Spanish notes with \`language: 'es'\`): ${[...byLanguage].map(([language, count]) => `${language} ${count}`).join(', ')}.`,
   );
   out();
   // Side by side on the same subset (the 500 English training notes): the libraries are much slower.
@@ -180,6 +183,7 @@ if (existsSync(join(codiespDir, 'train'))) {
     );
   }
   out();
+  rmSync(folder, { recursive: true, force: true });
 }
 
 // 2. De-identification quality on the planted test sets.
@@ -197,16 +201,38 @@ out(
 out(
   'notes, 112 identifiers, 192 facts) was used to write the rules; `planted-notes-holdout.txt` (20 notes, 53',
 );
-out('identifiers, 81 facts) was written after them and scored once.');
+out(
+  'identifiers, 81 facts) was written after them and scored once. Wave 2 (issue 11) added, before its rule',
+);
+out('changes, `planted-notes-holdout-upper-en.txt` (upper-case and terse English, 37 identifiers) and');
+out(
+  "`planted-notes-holdout-es.txt` (Spanish, 44 identifiers, scored with `language: 'es'`); the wave-2 rules were",
+);
+out(
+  'then written with those two in view (an upper bound, like the tuning set). `planted-notes-holdout-wave2.txt`',
+);
+out(
+  '(10 English + 10 Spanish notes, 39 identifiers) was written after the wave-2 rules were frozen and scored once.',
+);
 out();
-out('| test set | redactor | recall | precision | fact survival | missed identifiers |');
-out('| --- | --- | ---: | ---: | ---: | --- |');
+out('| test set | language | redactor | recall | precision | fact survival | missed identifiers |');
+out('| --- | --- | --- | ---: | ---: | ---: | --- |');
 const redactPii = new SyncRedactor();
-for (const name of ['planted-notes.txt', 'planted-notes-holdout.txt']) {
+const deidSets: [string, 'en' | 'es', string | undefined][] = [
+  ['planted-notes.txt', 'en', undefined],
+  ['planted-notes-holdout.txt', 'en', undefined],
+  ['planted-notes-holdout-upper-en.txt', 'en', undefined],
+  ['planted-notes-holdout-es.txt', 'es', undefined],
+  ['planted-notes-holdout-wave2.txt', 'en', 'w-en-'],
+  ['planted-notes-holdout-wave2.txt', 'es', 'w-es-'],
+];
+for (const [name, language, prefix] of deidSets) {
   const file = join(dataPackage, 'fixtures', 'deid', name);
-  const planted = parsePlantedNotes(readFileSync(file, 'utf8'), file);
+  const planted = parsePlantedNotes(readFileSync(file, 'utf8'), file).filter(
+    (note) => prefix === undefined || note.id.startsWith(prefix),
+  );
   for (const [label, redact] of [
-    ['@icd/data redactPhi', (text: string) => redactPhi(text).text],
+    ['@icd/data redactPhi', (text: string) => redactPhi(text, { language }).text],
     ['redact-pii 3.4.0', (text: string) => redactPii.redact(text)],
     ['@coffeeandfun/remove-pii 3.0.1', (text: string) => removePII(text)],
   ] as const) {
@@ -215,9 +241,36 @@ for (const name of ['planted-notes.txt', 'planted-notes-holdout.txt']) {
       ? result.missed.map((miss) => `${miss.type} "${miss.text}"`).join('; ') || 'none'
       : `${result.missed.length}`;
     out(
-      `| ${name} | ${label} | ${fixed(result.recall)} | ${fixed(result.precision)} | ${fixed(result.factSurvival)} | ${missed} |`,
+      `| ${name}${prefix === undefined ? '' : ` (${prefix}*)`} | ${language} | ${label} | ${fixed(result.recall)} | ${fixed(result.precision)} | ${fixed(result.factSurvival)} | ${missed} |`,
     );
   }
+}
+out();
+out('Before and after the wave-2 rules on the same sets (wave 1: the rules at commit e289fa2, which had no');
+out('`language` option; measured once with that code when the sets were written, not re-run here):');
+out();
+out(
+  '| test set | language | wave-1 recall | wave-1 precision | wave-1 facts | wave-2 recall | wave-2 precision | wave-2 facts |',
+);
+out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+const waveOne: Record<string, [number, number, number]> = {
+  'planted-notes.txt': [1, 0.99, 1],
+  'planted-notes-holdout.txt': [0.868, 0.956, 1],
+  'planted-notes-holdout-upper-en.txt': [16 / 37, 0.917, 48 / 50],
+  'planted-notes-holdout-es.txt': [10 / 44, 1, 1],
+  'planted-notes-holdout-wave2.txt w-en-': [10 / 19, 0.893, 23 / 25],
+  'planted-notes-holdout-wave2.txt w-es-': [4 / 20, 1, 1],
+};
+for (const [name, language, prefix] of deidSets) {
+  const file = join(dataPackage, 'fixtures', 'deid', name);
+  const planted = parsePlantedNotes(readFileSync(file, 'utf8'), file).filter(
+    (note) => prefix === undefined || note.id.startsWith(prefix),
+  );
+  const result = evaluateRedaction(planted, (text) => redactPhi(text, { language }).text);
+  const [recall, precision, facts] = waveOne[prefix === undefined ? name : `${name} ${prefix}`]!;
+  out(
+    `| ${name}${prefix === undefined ? '' : ` (${prefix}*)`} | ${language} | ${fixed(recall)} | ${fixed(precision)} | ${fixed(facts)} | ${fixed(result.recall)} | ${fixed(result.precision)} | ${fixed(result.factSurvival)} |`,
+  );
 }
 out();
 

@@ -11,7 +11,8 @@
  * Run: `pnpm start` (from the repository root).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ClinicalNote } from '@icd/core';
 import { generateCardiologyCorpus, MDR_BERT_CODES, redactPhi, stratifiedSplit } from '@icd/data';
 import {
@@ -101,7 +102,9 @@ console.log(
 console.log(classificationReport(gold, predicted, { labels: classes, digits: 3, zeroDivision: 0 }));
 
 // 5. CodiEsp, when the shared data is present.
-const shared = resolve(process.env.ICD_SHARED_DIR ?? resolve(import.meta.dirname, '../../../../shared'));
+const shared = resolve(
+  process.env.ICD_SHARED_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared'),
+);
 if (existsSync(resolve(shared, 'data/codiesp/dev/devD.tsv'))) {
   await runCodiespBaseline(shared);
 } else {

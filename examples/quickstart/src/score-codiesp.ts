@@ -6,7 +6,8 @@
  * Run: `pnpm --filter @icd/example-quickstart score <predictions.tsv> [codiesp dir]`.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DataFormatError } from '@icd/core';
 import { isIcd10CmCode, normalizeIcd10Code } from '@icd/data';
 import { loadCodiesp } from '@icd/data/node';
@@ -73,8 +74,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('usage: score-codiesp <predictions.tsv> [codiesp dir, default ../shared/data/codiesp]');
     process.exit(2);
   }
+  // `pnpm --filter ... score <path>` runs in the package folder; INIT_CWD is the folder pnpm was called
+  // from, so a relative path means what the caller meant.
+  const callerDir = process.env.INIT_CWD ?? process.cwd();
   await scorePredictionFile(
-    resolve(file),
-    resolve(dir ?? resolve(import.meta.dirname, '../../../../shared/data/codiesp')),
+    resolve(callerDir, file),
+    dir === undefined
+      ? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/codiesp')
+      : resolve(callerDir, dir),
   );
 }

@@ -30,8 +30,7 @@ const UPPER_LABEL_WORDS = `(?:PATIENT(?: NAME)?|NAME|PT|SIGNED(?: BY)?|ATTENDING
 const UPPER_LABEL = String.raw`\b${UPPER_LABEL_WORDS}\s*[:\-–]\s*(?:(?:DR|MR|MRS|MS|PROF)\.? )?(${UPPER_NAMES}|${NAMES})`;
 const CREDENTIAL = String.raw`\b(${NAME_WORD}(?: ${NAME_WORD}){1,2}),? (?:MD|M\.D\.|DO|RN|NP|PA-C|MBBS|MBChB|FRCP|MRCP|FACC|PhD|PharmD)\b`;
 const KIN_WORD = `(?:[Ww]ife|[Hh]usband|[Ss]on|[Dd]aughter|[Gg]randson|[Gg]randdaughter|[Mm]other|[Ff]ather|[Bb]rother|[Ss]ister|[Pp]artner|[Nn]iece|[Nn]ephew|[Ff]riend|[Nn]eighbou?r|[Cc]arer|[Cc]aregiver|[Ss]pouse|[Ff]iancée?)`;
-// "a nodule of the sister Joseph" is the Sister Mary Joseph nodule, not a relative.
-const KIN = String.raw`(?<!nodule of )(?:\b(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he|\p{L}+['’]s|[Aa]nd|[Ww]ith) |(?:^|[.(;:]) ?)${KIN_WORD}(?:,| named| called)? \(?(${NAME_WORD}(?: ${NAME_WORD})?)`;
+const KIN = String.raw`(?:\b(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he|\p{L}+['’]s|[Aa]nd|[Ww]ith) |(?:^|[.(;:]) ?)${KIN_WORD}(?:,| named| called)? \(?(${NAME_WORD}(?: ${NAME_WORD})?)`;
 // Capitalised words that follow these labels but are not names ("Seen by Cardiology").
 // "Jane Doe (patient)", "Gareth Hughes (son)", "Beatrice Lowe is a 72-year-old ...".
 const NAME_ROLE = String.raw`(${NAMES}) \((?:patient|${KIN_WORD}|NOK|next of kin)\)`;
@@ -60,12 +59,12 @@ const DATE_NUMERIC = String.raw`(?<![\d/.-])\b(?:(\d{1,2})([/.-])(\d{1,2})\2(\d{
 
 const PHONE_LABEL = String.raw`\b(?:[Tt]el(?:ephone)?|[Pp]hone|[Mm]obile|[Mm]ob|[Cc]ell|[Ff]ax|[Pp]ager|[Bb]leep|[Ee]xt\.|[Cc]ontact (?:number|no))\.?\s*(?:no\.?|number|#)?\s*[:#]?\s*(\+?\(?\d[\d().\s-]{2,17}\d)`;
 // Not inside a longer dotted number: "(125.000-350.000)" is a reference range.
-const PHONE_SHAPE = String.raw`(?<![\d.,])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)\s?|\b\d{3}[\s.-])\d{3,4}[\s.-]\d{3,4}\b(?![.,]\d)|\b0\d{3,4} ?\d{3} ?\d{3,4}\b|\+\d{1,3}(?: \d{2,8}){2,4}\b`;
+const PHONE_SHAPE = String.raw`(?=[+(\d])(?<![\d.,])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)\s?|\b\d{3}[\s.-])\d{3,4}[\s.-]\d{3,4}\b(?![.,]\d)|\b0\d{3,4} ?\d{3} ?\d{3,4}\b|\+\d{1,3}(?: \d{2,8}){2,4}\b`;
 
 const ID_LABEL = String.raw`\b(?:MRN|[Mm]rn|MR#|MR ?No|ACCT|[Aa]cct|[Mm]edical record(?: number| no)?|[Rr]ecord(?: number| no| #)|[Hh]ospital (?:number|no)|[Pp]atient ID|Pt ID|NHS(?: number| no)?|SSN|[Ss]ocial security(?: number)?|[Aa]ccount(?: number| no)?|Acct|[Uu]nit (?:number|no)|[Aa]ccession(?: number| no)?|[Ee]ncounter(?: number| no)?|[Cc]ase (?:number|no)|ID|[Ii]nsurance(?: number| no)?|[Pp]olicy(?: number| no)?|[Mm]ember ID|[Ll]icen[cs]e(?: number| no)?|(?:[Ll]ab )?[Rr]ef(?:erence)?(?: number| no)?|[Ss]erial(?: number| no)?)\.?\s*(?:#\s*)?[:#]?\s*(?:no\.?\s*)?([A-Z]{0,4}[-\s]?\d[\dA-Z]*(?:[-\s]\d[\dA-Z]*){0,3})`;
 // Lot and batch numbers identify a product, not a patient ("Lot 1234567890").
 const NOT_AFTER_LOT = String.raw`(?<!\b(?:[Ll]ot|LOT|[Bb]atch|BATCH)(?: (?:[Nn]o\.?|[Nn]umber|#))?:? ?)`;
-const ID_SHAPE = String.raw`\b\d{3}-\d{2}-\d{4}\b|${NOT_AFTER_LOT}\b\d{8,}\b|${NOT_AFTER_LOT}\b[A-Z]{2,4}\d{6,}[A-Z]?\b`;
+const ID_SHAPE = String.raw`\b\d{3}-\d{2}-\d{4}\b|\b(?=\d{8})${NOT_AFTER_LOT}\d{8,}\b|\b(?=[A-Z]{2,4}\d{6})${NOT_AFTER_LOT}[A-Z]{2,4}\d{6,}[A-Z]?\b`;
 
 const STREET_SUFFIX = `(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Gardens|Grove|Row)`;
 const STREET = String.raw`\b\d{1,5}[A-Za-z]?,? (?:(?:[A-Z][a-z]+ ){1,3}${STREET_SUFFIX}|(?:[A-Z]{2,} ){1,3}${STREET_SUFFIX.toUpperCase()})\b\.?(?:,? (?:Apt|Apartment|Suite|Unit|Flat)\.? ?#?\w+)?(?:, (?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|[A-Z]{3,}(?: [A-Z]{3,})?)){0,2}(?:,? [A-Z]{2} \d{5}(?:-\d{4})?)?`;
@@ -86,9 +85,14 @@ const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]{2,200}/gi;
 // '::'-compressed IPv6.
 const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
 const IP_PATTERN = new RegExp(
-  String.raw`(?<![\d.]|\b[vV](?:ersion)? ?)\b${OCTET}(?:\.${OCTET}){3}\b(?!\.\d)|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b|(?<![:\w])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?(?![:\w])`,
+  String.raw`\b(?=\d{1,3}\.\d)(?<![\d.]|\b[vV](?:ersion)? ?)${OCTET}(?:\.${OCTET}){3}\b(?!\.\d)|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b|\b(?=[0-9A-Fa-f]{1,4}:)(?<!:)(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?(?![:\w])`,
   'g',
 );
+
+/** Up to `length` characters of the input just before a match (checks a regex lookbehind would make slow). */
+export function textBefore(match: RegExpExecArray, length: number): string {
+  return match.input.slice(Math.max(0, match.index - length), match.index);
+}
 
 export function digitCount(value: string): number {
   let count = 0;
@@ -110,7 +114,7 @@ export interface Detector {
   readonly accept?: (match: RegExpExecArray) => boolean;
 }
 
-const DETECTORS: readonly Detector[] = [
+export const DETECTORS: readonly Detector[] = [
   { type: 'URL', pattern: URL_PATTERN, group: 0 },
   { type: 'IP', pattern: IP_PATTERN, group: 0 },
   { type: 'NAME', pattern: new RegExp(TITLE, 'gu'), group: 1 },
@@ -125,7 +129,13 @@ const DETECTORS: readonly Detector[] = [
   { type: 'NAME', pattern: new RegExp(NAME_AGE_SEX, 'gmu'), group: 1 },
   { type: 'NAME', pattern: new RegExp(NAME_LABEL, 'gu'), group: 1 },
   { type: 'NAME', pattern: new RegExp(CREDENTIAL, 'gu'), group: 1 },
-  { type: 'NAME', pattern: new RegExp(KIN, 'gmu'), group: 1 },
+  // "a nodule of the sister Joseph" is the Sister Mary Joseph nodule, not a relative.
+  {
+    type: 'NAME',
+    pattern: new RegExp(KIN, 'gmu'),
+    group: 1,
+    accept: (match) => !textBefore(match, 10).endsWith('nodule of '),
+  },
   { type: 'NAME', pattern: new RegExp(NAME_ROLE, 'gu'), group: 1 },
   { type: 'NAME', pattern: new RegExp(NAME_AGE, 'gu'), group: 1 },
   {

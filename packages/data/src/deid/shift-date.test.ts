@@ -58,6 +58,17 @@ describe('redactPhi with shiftDates', () => {
     expect(result.text).not.toContain('2021-04-05');
   });
 
+  it('holds the ShiftDatesOptions TSDoc example', () => {
+    // Python: date(2021, 4, 3) - timedelta(days=261) == date(2020, 7, 16).
+    const result = redactPhi('Admitted 03/04/2021, discharged 07/04/2021.', {
+      shiftDates: { seed: 'patient-17' },
+    });
+    expect(result).toMatchObject({
+      text: 'Admitted 16/07/2020, discharged 20/07/2020.',
+      dateShiftDays: -261,
+    });
+  });
+
   it('the same seed gives the same offset (consistent across a patient’s notes); others differ', () => {
     const offsets = ['a', 'b', 'c', 'd', 'e', 'f'].map((seed) => dateShiftDays({ seed }));
     expect(dateShiftDays({ seed: 'a' })).toBe(offsets[0]);

@@ -9,7 +9,7 @@ import { SeededRandom } from '../random/seeded-random.js';
  * @example
  * ```ts
  * redactPhi('Admitted 03/04/2021, discharged 07/04/2021.', { shiftDates: { seed: 'patient-17' } }).text;
- * // 'Admitted 19/11/2020, discharged 23/11/2020.' (both moved by the same seeded offset)
+ * // 'Admitted 16/07/2020, discharged 20/07/2020.' (both moved by the same seeded offset, -261 days)
  * ```
  */
 export interface ShiftDatesOptions {
