@@ -4,7 +4,7 @@
  * format (`id<TAB>code`, best first) and scores it against dev gold with {@link scorePredictionFile}.
  * Trained on `train/` only; tuned on nothing; never looks at `test/`.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClinicalNote } from '@icd/core';
@@ -43,11 +43,16 @@ export async function runCodiespBaseline(shared: string): Promise<void> {
     const ranked = [...votes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     for (const [code] of ranked) rows.push(`${note.id}\t${code.toLowerCase()}`);
   }
-  const file = join(await mkdtemp(join(tmpdir(), 'icd-codiesp-')), 'dev-predictions.tsv');
+  const folder = await mkdtemp(join(tmpdir(), 'icd-codiesp-'));
+  const file = join(folder, 'dev-predictions.tsv');
   await writeFile(file, `${rows.join('\n')}\n`);
   console.log(
     `\nCodiEsp-D: ${train.length} train / ${dev.length} dev notes; kNN (k=${neighbours}) over TF-IDF of ` +
-      `bert-base-uncased WordPiece ids; ${((performance.now() - started) / 1000).toFixed(1)} s; predictions: ${file}`,
+      `bert-base-uncased WordPiece ids; ${((performance.now() - started) / 1000).toFixed(1)} s; predictions in ${file} (removed after scoring)`,
   );
-  await scorePredictionFile(file, codiesp);
+  try {
+    await scorePredictionFile(file, codiesp);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }
