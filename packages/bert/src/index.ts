@@ -31,7 +31,11 @@ export { embeddingLookup } from './model/embedding-lookup.js';
 export { gelu, rationalErf } from './model/gelu.js';
 export { layerNorm } from './model/layer-norm.js';
 export type { ParameterKind, ParameterSpec } from './model/parameter-specs.js';
-export { encoderParameterSpecs, maskedLMHeadParameterSpecs } from './model/parameter-specs.js';
+export {
+  encoderParameterCount,
+  encoderParameterSpecs,
+  maskedLMHeadParameterSpecs,
+} from './model/parameter-specs.js';
 export { registerGradients } from './model/register-gradients.js';
 // pretraining
 export type { AdamWOptions, AdamWState } from './pretraining/adamw.js';

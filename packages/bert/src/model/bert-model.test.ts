@@ -7,6 +7,7 @@ import { parity } from '../test-support/parity-fixture.js';
 import { applyActivation } from './activations.js';
 import { BertForMaskedLM } from './bert-for-masked-lm.js';
 import { BertModel, disposeOutput } from './bert-model.js';
+import { encoderParameterCount } from './parameter-specs.js';
 
 const config = new BertConfig({
   vocabSize: 50,
@@ -186,6 +187,33 @@ describe('BertModel / BertForMaskedLM', () => {
     expect(tf.max(tf.abs(tf.sub(head, full))).dataSync()[0]).toBeLessThan(1e-5);
     disposeOutput(output);
     tf.dispose([picked, head, full]);
+  });
+});
+
+describe('model size guard', () => {
+  it('counts parameters without building them (bert-base: 109,482,240 as HF reports) and refuses absurd configs', () => {
+    expect(encoderParameterCount(new BertConfig(), true)).toBe(109_482_240);
+    const small = new BertConfig({
+      vocabSize: 50,
+      hiddenSize: 16,
+      numAttentionHeads: 4,
+      intermediateSize: 24,
+    });
+    const specs = new BertModel(small, { seed: 1 });
+    const values = [...specs.weights.values()].reduce((sum, variable) => sum + variable.size, 0);
+    expect(encoderParameterCount(small, true)).toBe(values);
+    specs.dispose();
+    const before = tf.memory().numTensors;
+    for (const options of [
+      { numHiddenLayers: 1e7 },
+      { vocabSize: 5e7 },
+      { hiddenSize: 1e9, numAttentionHeads: 4 },
+    ]) {
+      expect(() => new BertModel(new BertConfig(options))).toThrow(
+        /must be a model of at most 2147483648 parameters/,
+      );
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

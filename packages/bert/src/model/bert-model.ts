@@ -27,7 +27,11 @@ import type { BertForwardOptions, BertModelOptions } from './bert-model-options.
 import { createParameters } from './bert-parameters.js';
 import { DropoutContext } from './dropout.js';
 import { encoderOutputToData } from './encoder-output-data.js';
-import { encoderParameterSpecs, type ParameterSpec } from './parameter-specs.js';
+import { encoderParameterCount, encoderParameterSpecs, type ParameterSpec } from './parameter-specs.js';
+
+/** The largest model built: 2³¹ float32 values (8 GiB); a config beyond it is a typo, not a model. */
+const maxParameters = 2 ** 31;
+
 import { registerGradients } from './register-gradients.js';
 import { toInputTensors } from './to-input-tensors.js';
 
@@ -79,6 +83,15 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor, tf.Variable> 
       maxPositionEmbeddings: config.maxPositionEmbeddings,
       vocabSize: config.vocabSize,
     };
+    const count = encoderParameterCount(config, this.hasPooler);
+    if (count > maxParameters) {
+      invalidArgument(
+        'BertModel',
+        'config',
+        `a model of at most ${maxParameters} parameters (8 GiB of float32)`,
+        `${count} parameters (hiddenSize ${config.hiddenSize}, numHiddenLayers ${config.numHiddenLayers}, vocabSize ${config.vocabSize})`,
+      );
+    }
     this.weights = createParameters(this.parameterSpecs(), config, {
       initial: options.initialWeights,
       seed: options.seed,

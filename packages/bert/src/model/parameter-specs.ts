@@ -113,3 +113,19 @@ export function maskedLMHeadParameterSpecs(config: BertConfig): ParameterSpec[] 
     { name: 'cls.predictions.bias', fileShape: [config.vocabSize], kind: 'bias' },
   ];
 }
+
+/**
+ * The number of values of HF `BertModel` with this config, computed without building the parameter list
+ * (which for `numHiddenLayers: 1e7` alone would not fit in memory).
+ *
+ * @example
+ * ```ts
+ * encoderParameterCount(new BertConfig(), true); // 109482240 (bert-base)
+ * ```
+ */
+export function encoderParameterCount(config: BertConfig, addPoolingLayer: boolean): number {
+  const { hiddenSize: h, intermediateSize: i } = config;
+  const embeddings = (config.vocabSize + config.maxPositionEmbeddings + config.typeVocabSize) * h + 2 * h;
+  const layer = 4 * (h * h + h) + 4 * h + (h * i + i) + (i * h + h);
+  return embeddings + config.numHiddenLayers * layer + (addPoolingLayer ? h * h + h : 0);
+}
