@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/node.ts',
+    // Loaded by ParallelTrainer as a worker thread, beside dist/node.js.
+    'training-worker': 'src/node/training-worker.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

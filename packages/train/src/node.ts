@@ -5,6 +5,12 @@
  * @packageDocumentation
  */
 
+export { ParallelTrainer } from './node/parallel-trainer.js';
+export type {
+  ParallelTrainerOptions,
+  TrainingSetup,
+  TrainingSetupFactory,
+} from './node/parallel-trainer-options.js';
 export {
   checkpointSaver,
   loadTrainerCheckpoint,

@@ -102,10 +102,13 @@ export async function loadTrainerCheckpoint(directory: string): Promise<TrainerS
  * await trainer.train(); // continues bit for bit
  * ```
  */
-export async function resumeTrainer<B>(trainer: Trainer<B>, directory: string): Promise<TrainerState> {
+export async function resumeTrainer(
+  trainer: Pick<Trainer<unknown>, 'restore'> | { restore(snapshot: TrainerSnapshot): Promise<void> },
+  directory: string,
+): Promise<TrainerState> {
   const snapshot = await loadTrainerCheckpoint(directory);
   try {
-    trainer.restore(snapshot);
+    await trainer.restore(snapshot);
     return snapshot.state;
   } catch (error) {
     if (CheckpointError.isInstance(error) && error.file === undefined) {
