@@ -87,7 +87,7 @@ def main():
             results.append(dict(case, skipped="skipped (projected %.0f s)" % projected))
             continue
         result = forward_case(case, args)
-        slowest = min(slowest, forward_flops(case) / (result["wallMs"] / 1000))
+        slowest = min(slowest, forward_flops(case) / (result["wallMs"] / 1000))  # wall: threads wait too
         results.append(result)
     peak_after = sgemm(args)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
