@@ -39,23 +39,43 @@ export function splitSentences(text: string): TextSpan[] {
   const push = (end: number) => {
     let from = start;
     let to = end;
-    while (from < to && /\s/.test(text[from]!)) from++;
-    while (to > from && /\s/.test(text[to - 1]!)) to--;
+    while (from < to && isSpace(text.charCodeAt(from))) from++;
+    while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
     if (to > from) sentences.push({ start: from, end: to });
   };
   for (let index = 0; index < text.length; index++) {
-    const character = text[index]!;
-    if (character === '\n') {
+    const code = text.charCodeAt(index);
+    if (code === 10) {
       push(index);
       start = index + 1;
-    } else if ('.!?;'.includes(character) && (index + 1 === text.length || /\s/.test(text[index + 1]!))) {
-      if (character === '.' && isAbbreviation(text, index)) continue;
+    } else if (
+      (code === 46 || code === 33 || code === 63 || code === 59) &&
+      (index + 1 === text.length || isSpace(text.charCodeAt(index + 1)))
+    ) {
+      if (code === 46 && isAbbreviation(text, index)) continue;
       push(index + 1);
       start = index + 1;
     }
   }
   push(text.length);
   return sentences;
+}
+
+// White space as /\s/ sees it, without a regular expression per character.
+function isSpace(code: number): boolean {
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function isAbbreviation(text: string, dot: number): boolean {

@@ -15,6 +15,7 @@ export interface WordToken {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const COMBINING = /\p{M}/gu;
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
  * Normalises a word or phrase the way the matcher sees it: lower case, accents and other combining
@@ -26,6 +27,8 @@ const COMBINING = /\p{M}/gu;
  * ```
  */
 export function normalizeWord(text: string): string {
+  // ASCII needs lower-casing only; NFD and mark removal are for accented letters.
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(COMBINING, '').toLowerCase();
 }
 
