@@ -12,6 +12,7 @@ import type {
 import { invalidArgument } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../backend/select-backend.js';
+import { releaseCrashHandlers } from '../backend/wasm-crash-handlers.js';
 import {
   assemblePretrained,
   type PretrainedOptions,
@@ -72,6 +73,8 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor, tf.Variable> 
   constructor(config: BertConfig, options: BertModelOptions = {}) {
     if (!(config instanceof BertConfig)) invalidArgument('BertModel', 'config', 'a BertConfig', config);
     registerGradients();
+    // A wasm backend the user set up directly (not through selectBackend) leaves its glue's crash handlers.
+    releaseCrashHandlers();
     this.config = config;
     this.hasPooler = options.addPoolingLayer ?? true;
     this.tokenizer = options.tokenizer;
