@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manifestTargets } from './pack-manifest.mjs';
+import { manifestTargets, restoreAll } from './pack-manifest.mjs';
 
 const repositoryRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const prepackScript = 'node ../../scripts/pack-manifest.mjs prepack';
@@ -108,6 +108,7 @@ if (isMain) {
       problems.push(...found);
     }
   } finally {
+    restoreAll();
     rmSync(destination, { recursive: true, force: true });
   }
   for (const problem of problems) console.error(`  ${problem}`);

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,5 +94,55 @@ describe('publishableManifest', () => {
       './dist/node.js',
       './dist/index.cjs',
     ]);
+  });
+});
+
+describe('pack-manifest prepack / postpack', () => {
+  const script = new URL('./pack-manifest.mjs', import.meta.url).pathname;
+  const run = (command: string, directory: string) =>
+    execFileSync('node', [script, command, directory], { encoding: 'utf8', stdio: 'pipe' });
+  const makePackage = (name: string) => {
+    const directory = join(temporary, name);
+    mkdirSync(join(directory, 'dist'), { recursive: true });
+    writeFileSync(join(directory, 'dist', 'index.js'), 'export {};\n');
+    const text = `${JSON.stringify(
+      {
+        name: `@icd/${name}`,
+        version: '0.1.0',
+        exports: { '.': { '@icd/source': './src/index.ts', default: './dist/index.js' } },
+        scripts: { build: 'tsup' },
+        devDependencies: { vitest: '3.2.7' },
+      },
+      null,
+      2,
+    )}\n`;
+    writeFileSync(join(directory, 'package.json'), text);
+    return { directory, text };
+  };
+
+  it('strips the manifest for the pack and puts the original back byte for byte', () => {
+    const { directory, text } = makePackage(`pack-a-${process.pid}`);
+    run('prepack', directory);
+    const packed = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+    expect(packed.exports).toEqual({ '.': { default: './dist/index.js' } });
+    expect(packed.scripts).toBeUndefined();
+    expect(packed.devDependencies).toBeUndefined();
+    run('postpack', directory);
+    expect(readFileSync(join(directory, 'package.json'), 'utf8')).toBe(text);
+  });
+
+  it('keeps a package.json edited after prepack instead of overwriting it with the backup', () => {
+    const { directory } = makePackage(`pack-b-${process.pid}`);
+    run('prepack', directory);
+    writeFileSync(join(directory, 'package.json'), '{ "name": "@icd/edited" }\n');
+    run('postpack', directory);
+    expect(readFileSync(join(directory, 'package.json'), 'utf8')).toBe('{ "name": "@icd/edited" }\n');
+  });
+
+  it('refuses to pack when an exports target is missing', () => {
+    const { directory, text } = makePackage(`pack-c-${process.pid}`);
+    rmSync(join(directory, 'dist'), { recursive: true });
+    expect(() => run('prepack', directory)).toThrow(/points at missing files .*\.\/dist\/index\.js/);
+    expect(readFileSync(join(directory, 'package.json'), 'utf8')).toBe(text);
   });
 });

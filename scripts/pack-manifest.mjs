@@ -8,10 +8,12 @@
 // prepack backs the package.json up (outside the package, under the root node_modules/.cache) and rewrites it
 // without the workspace-only "@icd/source" export condition, devDependencies and scripts, with `workspace:`
 // ranges replaced by the sibling's version, and fails when an exports / main / module / types target is
-// missing (build first). postpack puts the original back byte for byte. Plain Node with no dependencies, so
-// it runs under every packer: `pnpm pack`, `pnpm publish` (and so `changeset publish`), `npm pack` (which
-// attw --pack uses), `yarn pack`. `node scripts/pack-manifest.mjs restore` puts back every backup left by an
-// interrupted pack; `node scripts/pack-manifest.mjs print <dir>` shows the manifest prepack would write.
+// missing (build first). postpack puts the original back byte for byte, but only over the file prepack
+// wrote. Plain Node with no dependencies, so it runs under every packer: `pnpm pack`, `pnpm publish` (and so
+// `changeset publish`), `npm pack` (which attw --pack uses), `yarn pack`. A pack that fails after prepack
+// skips postpack: `node scripts/pack-manifest.mjs restore` (also run by the next prepack of that package and
+// by `pnpm check:pack`) puts those files back. `node scripts/pack-manifest.mjs print <dir>` shows the
+// manifest prepack would write.
 
 import {
   copyFileSync,
@@ -35,6 +37,8 @@ const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 /** @param {string} packageDirectory */
 const backupPath = (packageDirectory) => join(backupDirectory, `${basename(packageDirectory)}.package.json`);
+/** @param {string} packageDirectory */
+const writtenPath = (packageDirectory) => join(backupDirectory, `${basename(packageDirectory)}.packed.json`);
 
 /** Versions of every workspace package, by name. */
 function workspaceVersions() {
@@ -122,13 +126,23 @@ export function publishableManifest(manifest, versions) {
   return kept;
 }
 
-/** @param {string} packageDirectory */
+/**
+ * Puts the original package.json back, but only over the file prepack wrote: a package.json edited since
+ * (or a stale backup) is left alone, with a warning.
+ * @param {string} packageDirectory
+ */
 function restore(packageDirectory) {
   const backup = backupPath(packageDirectory);
+  const written = writtenPath(packageDirectory);
   if (!existsSync(backup)) return false;
-  copyFileSync(backup, join(packageDirectory, 'package.json'));
-  rmSync(backup);
-  return true;
+  const file = join(packageDirectory, 'package.json');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const restored = existsSync(written) && current === readFileSync(written, 'utf8');
+  if (restored) copyFileSync(backup, file);
+  else console.warn(`pack-manifest: ${file} changed since prepack; kept it and dropped the backup`);
+  rmSync(backup, { force: true });
+  rmSync(written, { force: true });
+  return restored;
 }
 
 /** @param {string} packageDirectory */
@@ -145,14 +159,17 @@ function prepack(packageDirectory) {
       `pack-manifest: ${manifest.name} points at missing files (run \`pnpm build\` first): ${missing.join(', ')}`,
     );
   }
+  const text = `${JSON.stringify(published, null, 2)}\n`;
   mkdirSync(backupDirectory, { recursive: true });
   copyFileSync(file, backupPath(packageDirectory));
-  writeFileSync(file, `${JSON.stringify(published, null, 2)}\n`);
+  writeFileSync(writtenPath(packageDirectory), text);
+  writeFileSync(file, text);
 }
 
-function restoreAll() {
+/** Every backup left by an interrupted pack, put back. */
+export function restoreAll() {
   if (!existsSync(backupDirectory)) return;
-  for (const name of readdirSync(backupDirectory)) {
+  for (const name of readdirSync(backupDirectory).filter((entry) => entry.endsWith('.package.json'))) {
     const directory = join(repositoryRoot, 'packages', name.replace(/\.package\.json$/, ''));
     if (restore(directory)) console.log(`pack-manifest: restored ${directory}/package.json`);
   }
