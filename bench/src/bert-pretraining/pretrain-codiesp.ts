@@ -174,7 +174,7 @@ const training = await runPhases({
 const devAfter = await evaluate('after');
 await model.save(join(outputDirectory, 'model'));
 
-let commit = 'unknown';
+let commit = process.env.ICD_GIT_COMMIT ?? 'unknown';
 try {
   commit = execSync('git rev-parse HEAD', { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'ignore'] })
     .toString()

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MaskedLMCollator } from './masked-lm-collator.js';
 import { labelledPositions, maskedLMLoss } from './masked-lm-loss.js';
 import type { PretrainableMaskedLM } from './pretrainable-masked-lm.js';
+import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
 import type { TokenSequence } from './token-sequence.js';
 
 /**
@@ -12,7 +13,8 @@ import type { TokenSequence } from './token-sequence.js';
  * same masks without saving generator state), the model scores the masked positions only, and the
  * loss is the mean cross-entropy over masked tokens, with `items` = masked tokens (so gradient
  * accumulation weighs micro-batches by their masked tokens, as HF Trainer ≥ 4.46) and `tokens` =
- * non-padding tokens (the throughput figure). Dropout is seeded from the same micro-batch seed.
+ * non-padding tokens (the throughput figure). Dropout is seeded from the same micro-batch seed. Registers
+ * the wasm training kernels (`registerWasmTrainingKernels`; other backends are unaffected).
  *
  * @example
  * ```ts
@@ -35,6 +37,8 @@ export function maskedLMObjective(
   if (!(collator instanceof MaskedLMCollator)) {
     invalidArgument('maskedLMObjective', 'collator', 'a MaskedLMCollator', collator);
   }
+  // Without them, backpropagation on tfjs-wasm takes its ~20× slower transposed-matmul path.
+  registerWasmTrainingKernels();
   return (sequences, { training, seed }) => {
     // Masks and dropout both derive from the micro-batch seed, through different streams.
     const batch = collator.collate(sequences, new RandomGenerator(deriveSeed(seed, 0)));
