@@ -10,7 +10,9 @@ const LINE_FEED = 0x0a;
  */
 export class Utf8Decoder {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  private pending: Uint8Array = new Uint8Array(0);
+  // Bytes after the last line feed so far, kept as chunks: a line longer than a chunk is joined once,
+  // when its line feed arrives, not once per chunk.
+  private pending: Uint8Array[] = [];
   /** Lines completed before `pending` starts (1-based line of its first byte). */
   private line = 1;
 
@@ -18,14 +20,14 @@ export class Utf8Decoder {
 
   /** Decodes the complete lines of `chunk` (with what was pending) and returns their text. */
   push(chunk: Uint8Array): string {
-    const bytes = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
-    const lastLineFeed = bytes.lastIndexOf(LINE_FEED);
+    const lastLineFeed = chunk.lastIndexOf(LINE_FEED);
     if (lastLineFeed === -1) {
-      this.pending = bytes;
+      if (chunk.length > 0) this.pending.push(chunk.slice());
       return '';
     }
-    const complete = bytes.subarray(0, lastLineFeed + 1);
-    this.pending = bytes.slice(lastLineFeed + 1);
+    const head = chunk.subarray(0, lastLineFeed + 1);
+    const complete = this.pending.length === 0 ? head : concat([...this.pending, head]);
+    this.pending = lastLineFeed + 1 < chunk.length ? [chunk.slice(lastLineFeed + 1)] : [];
     const text = this.decode(complete);
     this.line += countLineFeeds(complete);
     return text;
@@ -34,8 +36,8 @@ export class Utf8Decoder {
   /** Decodes what is left (the last line when the input did not end with a line break). */
   finish(): string {
     // Not streaming: a sequence cut off at the end of the input is an error, not held back.
-    const text = this.decode(this.pending, false);
-    this.pending = new Uint8Array(0);
+    const text = this.decode(concat(this.pending), false);
+    this.pending = [];
     return text;
   }
 
@@ -62,10 +64,14 @@ export function decodeUtf8(input: string | Uint8Array, file?: string): string {
   return decoder.push(input) + decoder.finish();
 }
 
-function concat(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(left.length + right.length);
-  joined.set(left);
-  joined.set(right, left.length);
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
   return joined;
 }
 
