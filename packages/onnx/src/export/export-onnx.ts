@@ -13,12 +13,27 @@ import { LinearGraph, type Quantization, type WeightValues } from './linear-grap
 import { maskedLMHeadGraph } from './masked-lm-head-graph.js';
 import { type ExportableBert, readWeights } from './read-weights.js';
 
-/** The default ONNX opset: 17 is the first with `LayerNormalization`. */
+/**
+ * The ONNX opset of every export: 17 is the first with `LayerNormalization`.
+ *
+ * @example
+ * ```ts
+ * onnxOpset; // 17
+ * ```
+ */
 export const onnxOpset = 17;
 /** ONNX IR version 8 (opsets up to 17; what onnx 1.12's checker, and every onnxruntime ≥ 1.14, reads). */
 const irVersion = 8;
 
-/** Which model the graph computes. */
+/**
+ * Which model the graph computes: the encoder, or the encoder and the masked-LM head.
+ *
+ * @example
+ * ```ts
+ * const task: ExportTask = 'maskedLM';
+ * await exportOnnx(mlm, { task });
+ * ```
+ */
 export type ExportTask = 'encoder' | 'maskedLM';
 
 /**

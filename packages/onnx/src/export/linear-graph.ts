@@ -7,7 +7,15 @@ export interface WeightValues {
   readonly shape: readonly number[];
 }
 
-/** How linear layers are written: float32 `MatMul`, or dynamic int8 (`DynamicQuantizeLinear` + `MatMulInteger`). */
+/**
+ * How linear layers are written: float32 `MatMul`, or dynamic int8 (`DynamicQuantizeLinear` + `MatMulInteger`).
+ *
+ * @example
+ * ```ts
+ * const quantization: Quantization = 'int8';
+ * await exportOnnx(model, { quantization });
+ * ```
+ */
 export type Quantization = 'none' | 'int8';
 
 /**

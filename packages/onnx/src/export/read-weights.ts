@@ -2,7 +2,14 @@ import { type BertConfig, encoderParameterSpecs, maskedLMHeadParameterSpecs } fr
 import { CheckpointError } from '@icd/core';
 import type { WeightValues } from './linear-graph.js';
 
-/** A weight as the exporter reads it: a tfjs `Tensor` / `Variable` fits (`shape`, async `data()`). */
+/**
+ * A weight as the exporter reads it: a tfjs `Tensor` / `Variable` fits (`shape`, async `data()`).
+ *
+ * @example
+ * ```ts
+ * const weight: ExportableWeight = model.weights.get('embeddings.word_embeddings.weight')!;
+ * ```
+ */
 export interface ExportableWeight {
   readonly shape: readonly number[];
   readonly dtype?: string;

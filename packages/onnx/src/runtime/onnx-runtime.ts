@@ -1,9 +1,23 @@
 import { invalidArgument, UnsupportedError } from '@icd/core';
 
-/** Element types of the tensors this package feeds and reads. */
+/**
+ * Element types of the tensors this package feeds and reads.
+ *
+ * @example
+ * ```ts
+ * const type: OrtTensorType = 'int64'; // input_ids, attention_mask, token_type_ids
+ * ```
+ */
 export type OrtTensorType = 'float32' | 'int64';
 
-/** The part of an onnxruntime `Tensor` this package uses (onnxruntime-node and -web share it). */
+/**
+ * The part of an onnxruntime `Tensor` this package uses (onnxruntime-node and -web share it).
+ *
+ * @example
+ * ```ts
+ * const ids: OrtTensor = new ort.Tensor('int64', BigInt64Array.from([2n, 5n, 3n]), [1, 3]);
+ * ```
+ */
 export interface OrtTensor {
   readonly type: string;
   readonly data: unknown;
@@ -11,7 +25,15 @@ export interface OrtTensor {
   dispose?(): void;
 }
 
-/** The part of an onnxruntime `InferenceSession` this package uses. */
+/**
+ * The part of an onnxruntime `InferenceSession` this package uses.
+ *
+ * @example
+ * ```ts
+ * const session: OrtSession = await ort.InferenceSession.create(bytes);
+ * session.outputNames; // ['last_hidden_state', 'pooler_output']
+ * ```
+ */
 export interface OrtSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -19,7 +41,15 @@ export interface OrtSession {
   release(): Promise<void>;
 }
 
-/** Session options passed through to onnxruntime (`intraOpNumThreads`, `graphOptimizationLevel`, ...). */
+/**
+ * Session options passed through to onnxruntime (`intraOpNumThreads`, `graphOptimizationLevel`, ...).
+ *
+ * @example
+ * ```ts
+ * const sessionOptions: OrtSessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['cpu'] };
+ * await OnnxEncoder.load(bytes, { sessionOptions });
+ * ```
+ */
 export interface OrtSessionOptions {
   readonly intraOpNumThreads?: number;
   readonly interOpNumThreads?: number;
@@ -49,13 +79,28 @@ export interface OrtModule {
   ) => OrtTensor;
 }
 
-/** Which onnxruntime to use: the Node binding, the browser (WASM/WebGPU) build, or a module you imported. */
+/**
+ * Which onnxruntime to use: the Node binding, the browser (WASM/WebGPU) build, or a module you imported.
+ *
+ * @example
+ * ```ts
+ * const runtime: OnnxRuntimeChoice = 'web';
+ * await OnnxEncoder.load(bytes, { runtime });
+ * ```
+ */
 export type OnnxRuntimeChoice = 'node' | 'web' | OrtModule;
 
 const packages = { node: 'onnxruntime-node', web: 'onnxruntime-web' } as const;
 const cache = new Map<string, Promise<OrtModule>>();
 
-/** Whether this JavaScript runs in Node (the default runtime is then `'node'`, else `'web'`). */
+/**
+ * Whether this JavaScript runs in Node (the default runtime is then `'node'`, else `'web'`).
+ *
+ * @example
+ * ```ts
+ * isNode(); // true under Node, false in a browser
+ * ```
+ */
 export function isNode(): boolean {
   const candidate = globalThis as { process?: { versions?: { node?: string } } };
   return typeof candidate.process?.versions?.node === 'string';

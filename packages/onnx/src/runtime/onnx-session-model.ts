@@ -32,7 +32,15 @@ export interface OnnxLoadOptions {
   readonly sessionOptions?: OrtSessionOptions;
 }
 
-/** Bytes of an ONNX model, or a URL to fetch it from (browsers; in Node use `@icd/onnx/node`'s loaders for files). */
+/**
+ * Bytes of an ONNX model, or a URL to fetch it from (browsers; in Node use `@icd/onnx/node`'s loaders for files).
+ *
+ * @example
+ * ```ts
+ * const source: OnnxModelSource = '/models/icd/model.onnx';
+ * await OnnxEncoder.load(source);
+ * ```
+ */
 export type OnnxModelSource = Uint8Array | ArrayBuffer | string;
 
 async function toBytes(fn: string, source: OnnxModelSource): Promise<Uint8Array> {
@@ -68,6 +76,13 @@ function resolveConfig(
  * What `OnnxEncoder` and `OnnxMaskedLM` share: one onnxruntime session over a BERT graph with HF
  * optimum's input names, the config that sizes its checks, and the conversion of inputs to int64 feeds
  * and of outputs to {@link TensorData}.
+ *
+ * @example
+ * ```ts
+ * const model: OnnxSessionModel = await OnnxEncoder.load(bytes);
+ * model.inputNames; // ['input_ids', 'attention_mask', 'token_type_ids']
+ * model.takesEmbeddings; // false
+ * ```
  */
 export class OnnxSessionModel {
   readonly config: BertConfig;
