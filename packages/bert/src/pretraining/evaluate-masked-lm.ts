@@ -1,4 +1,4 @@
-import { assertInteger } from '@icd/core';
+import { assertInteger, invalidArgument } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchSequences } from './batch-sequences.js';
 import { MaskedLMCollator, type MaskedLMCollatorOptions } from './masked-lm-collator.js';
@@ -56,6 +56,14 @@ export async function evaluateMaskedLM(
   sequences: AsyncIterable<TokenSequence> | Iterable<TokenSequence>,
   options: EvaluateMaskedLMOptions,
 ): Promise<MaskedLMEvaluation> {
+  if (typeof model?.logitsAt !== 'function' || !Number.isInteger(model.vocabSize)) {
+    invalidArgument(
+      'evaluateMaskedLM',
+      'model',
+      'a PretrainableMaskedLM (wrap a BertForMaskedLM with bertForMaskedLMPretrainable(model))',
+      model,
+    );
+  }
   const batchSize = options.batchSize ?? 8;
   assertInteger('evaluateMaskedLM', 'batchSize', batchSize, { min: 1 });
   const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;

@@ -216,6 +216,10 @@ describe('MaskedLMTrainer', () => {
     expect(() => new MaskedLMTrainer(model, source, { ...base, maskTokenId: vocabSize })).toThrow(
       `Argument 'maskTokenId' passed to 'MaskedLMTrainer' must be an integer in [0, ${vocabSize - 1}], got ${vocabSize}`,
     );
+    // The guide's old example passed the model itself: a clear error now, not one about 'vocabSize'.
+    await expect(
+      evaluateMaskedLM({} as never, heldOut, { maskTokenId: mask, padTokenId: pad }),
+    ).rejects.toThrow(/bertForMaskedLMPretrainable/);
     const empty = new MaskedLMTrainer(model, () => [], { ...base, totalSteps: 1, warmupSteps: 0 });
     await expect(empty.train()).rejects.toThrow(DataFormatError);
 
