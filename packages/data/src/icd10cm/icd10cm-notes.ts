@@ -1,4 +1,11 @@
-/** The instructional notes of the ICD-10-CM tabular list, by the XML element that holds them. */
+/**
+ * The instructional notes of the ICD-10-CM tabular list, by the XML element that holds them.
+ *
+ * @example
+ * ```ts
+ * ICD10CM_NOTE_KINDS.includes('inclusionTerm'); // true
+ * ```
+ */
 export const ICD10CM_NOTE_KINDS = [
   'inclusionTerm',
   'includes',
@@ -11,7 +18,14 @@ export const ICD10CM_NOTE_KINDS = [
   'sevenChrNote',
 ] as const;
 
-/** One kind of tabular note (`inclusionTerm`: synonyms; `excludes1`: never coded together; ...). */
+/**
+ * One kind of tabular note (`inclusionTerm`: synonyms; `excludes1`: never coded together; ...).
+ *
+ * @example
+ * ```ts
+ * const kind: Icd10CmNoteKind = 'excludes1';
+ * ```
+ */
 export type Icd10CmNoteKind = (typeof ICD10CM_NOTE_KINDS)[number];
 
 /**

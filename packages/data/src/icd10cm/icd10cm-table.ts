@@ -9,7 +9,14 @@ import type {
   Icd10CmTabularEntry,
 } from './parse-icd10cm-tabular.js';
 
-/** Everything the ICD-10-CM release says about one code, order file and tabular list merged. */
+/**
+ * Everything the ICD-10-CM release says about one code, order file and tabular list merged.
+ *
+ * @example
+ * ```ts
+ * const entry: Icd10CmEntry | undefined = table.get('I48.19'); // billable, parent 'I48.1', inclusionTerms, notes
+ * ```
+ */
 export interface Icd10CmEntry {
   /** Normalised code with the dot (`I48.19`, `S72.001A`). */
   readonly code: string;

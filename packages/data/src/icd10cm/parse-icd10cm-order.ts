@@ -2,7 +2,14 @@ import { DataFormatError, invalidArgument } from '@icd/core';
 import { isIcd10CmCode, normalizeIcd10Code } from '../icd/normalize-icd10-code.js';
 import { textOf } from './text-source.js';
 
-/** One row of CDC's ICD-10-CM order file: a code or a header (category, subcategory). */
+/**
+ * One row of CDC's ICD-10-CM order file: a code or a header (category, subcategory).
+ *
+ * @example
+ * ```ts
+ * const row: Icd10CmOrderEntry = parseIcd10CmOrder(text)[0]!; // { order: 1, code: 'A00', billable: false, ... }
+ * ```
+ */
 export interface Icd10CmOrderEntry {
   /** The row's order number (tabular order, 1-based). */
   readonly order: number;
@@ -16,7 +23,14 @@ export interface Icd10CmOrderEntry {
   readonly longDescription: string;
 }
 
-/** Options of {@link parseIcd10CmOrder}. */
+/**
+ * Options of {@link parseIcd10CmOrder}.
+ *
+ * @example
+ * ```ts
+ * parseIcd10CmOrder(text, { file: 'icd10cm-order-2021.txt' }); // errors name the file and line
+ * ```
+ */
 export interface ParseIcd10CmOrderOptions {
   /** File name for error messages. */
   readonly file?: string;

@@ -4,14 +4,28 @@ import { isIcd10CmCode, normalizeIcd10Code } from '../icd/normalize-icd10-code.j
 import { emptyNotes, type Icd10CmNoteKind, type Icd10CmNotes, isNoteKind } from './icd10cm-notes.js';
 import { type TextSource, textChunks } from './text-source.js';
 
-/** A chapter of the tabular list (`1`: Certain infectious and parasitic diseases (A00-B99)). */
+/**
+ * A chapter of the tabular list (`1`: Certain infectious and parasitic diseases (A00-B99)).
+ *
+ * @example
+ * ```ts
+ * tabular.chapters[8]; // { chapter: 9, description: 'Diseases of the circulatory system (I00-I99)', notes }
+ * ```
+ */
 export interface Icd10CmChapter {
   readonly chapter: number;
   readonly description: string;
   readonly notes: Icd10CmNotes;
 }
 
-/** A block of categories (`I30-I5A`: Other forms of heart disease). */
+/**
+ * A block of categories (`I30-I5A`: Other forms of heart disease).
+ *
+ * @example
+ * ```ts
+ * tabular.sections.find((s) => s.id === 'I30-I52')?.description; // 'Other forms of heart disease (I30-I52)'
+ * ```
+ */
 export interface Icd10CmSection {
   /** The range, as the XML's `id` attribute (`I30-I5A`). */
   readonly id: string;
@@ -20,13 +34,27 @@ export interface Icd10CmSection {
   readonly notes: Icd10CmNotes;
 }
 
-/** A seventh character that a code's descendants take (`A`: initial encounter). */
+/**
+ * A seventh character that a code's descendants take (`A`: initial encounter).
+ *
+ * @example
+ * ```ts
+ * tabular.diagnoses.find((d) => d.code === 'S72')?.seventhCharacters[0]; // { character: 'A', description: 'initial encounter for closed fracture' }
+ * ```
+ */
 export interface Icd10CmSeventhCharacter {
   readonly character: string;
   readonly description: string;
 }
 
-/** One `<diag>` of the tabular list: a category, subcategory or code, with its notes. */
+/**
+ * One `<diag>` of the tabular list: a category, subcategory or code, with its notes.
+ *
+ * @example
+ * ```ts
+ * const entry = tabular.diagnoses.find((d) => d.code === 'I48.19')!; // parent 'I48.1', chapter 9, notes.inclusionTerm [...]
+ * ```
+ */
 export interface Icd10CmTabularEntry {
   /** Normalised code with the dot (`I48.19`). */
   readonly code: string;
@@ -41,7 +69,14 @@ export interface Icd10CmTabularEntry {
   readonly seventhCharacters: readonly Icd10CmSeventhCharacter[];
 }
 
-/** The parsed tabular list, each list in document order. */
+/**
+ * The parsed tabular list, each list in document order.
+ *
+ * @example
+ * ```ts
+ * const { version, chapters, sections, diagnoses } = await parseIcd10CmTabular(xml); // '2021', 22, 296, 45017
+ * ```
+ */
 export interface Icd10CmTabular {
   readonly version: string;
   readonly chapters: readonly Icd10CmChapter[];
@@ -49,7 +84,14 @@ export interface Icd10CmTabular {
   readonly diagnoses: readonly Icd10CmTabularEntry[];
 }
 
-/** Options of {@link parseIcd10CmTabular}. */
+/**
+ * Options of {@link parseIcd10CmTabular}.
+ *
+ * @example
+ * ```ts
+ * await parseIcd10CmTabular(stream, { file: 'icd10cm-tabular-2021.xml' }); // errors name the file and line
+ * ```
+ */
 export interface ParseIcd10CmTabularOptions {
   /** File name for error messages. */
   readonly file?: string;

@@ -35,7 +35,14 @@ export async function readIcd10CmTabular(file: string): Promise<Icd10CmTabular> 
   return parseIcd10CmTabular(createReadStream(file), { file });
 }
 
-/** Where {@link loadIcd10CmTable} finds the release files. */
+/**
+ * Where {@link loadIcd10CmTable} finds the release files.
+ *
+ * @example
+ * ```ts
+ * await loadIcd10CmTable({ orderFile: 'order.txt', tabularFile: null }); // order file only
+ * ```
+ */
 export interface LoadIcd10CmTableOptions {
   /** A folder holding `icd10cm-order-2021.txt` and `icd10cm-tabular-2021.xml` (e.g. `../shared/data/icd10cm`). */
   readonly directory?: string;

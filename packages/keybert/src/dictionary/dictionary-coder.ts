@@ -3,7 +3,14 @@ import { assertFiniteNumber, assertInteger, invalidArgument } from '@icd/core';
 import type { TermEntry } from './term-entry.js';
 import { TermMatcher, type TermMatcherOptions } from './term-matcher.js';
 
-/** Options of {@link DictionaryCoder}. */
+/**
+ * Options of {@link DictionaryCoder}.
+ *
+ * @example
+ * ```ts
+ * const options: DictionaryCoderOptions = { terms, priors: codePriors(trainNotes), negatedWeight: 0, includeUnmatched: true };
+ * ```
+ */
 export interface DictionaryCoderOptions extends TermMatcherOptions {
   /** The dictionary (ICD-10-CM phrases, learned expressions, a user table, or all merged). */
   readonly terms: Iterable<TermEntry>;

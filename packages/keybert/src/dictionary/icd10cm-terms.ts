@@ -3,14 +3,28 @@ import { stopWords } from '../text/stop-words.js';
 import { phraseKey } from '../text/word-tokens.js';
 import type { TermEntry } from './term-entry.js';
 
-/** What {@link icd10CmTerms} reads of a code: an `Icd10CmEntry` of `@icd/data` fits. */
+/**
+ * What {@link icd10CmTerms} reads of a code: an `Icd10CmEntry` of `@icd/data` fits.
+ *
+ * @example
+ * ```ts
+ * const code: CodeDescription = { code: 'I48.3', longDescription: 'Typical atrial flutter', inclusionTerms: ['Type I atrial flutter'] };
+ * ```
+ */
 export interface CodeDescription {
   readonly code: string;
   readonly longDescription: string;
   readonly inclusionTerms?: readonly string[];
 }
 
-/** Options of {@link icd10CmTerms}. */
+/**
+ * Options of {@link icd10CmTerms}.
+ *
+ * @example
+ * ```ts
+ * icd10CmTerms(table.entries(), { headPhrases: true, inclusionTerms: true, stripQualifiers: false });
+ * ```
+ */
 export interface Icd10CmTermsOptions {
   /** Add each description's head phrase, the text before the first comma (default true). */
   readonly headPhrases?: boolean;
@@ -87,7 +101,14 @@ export function icd10CmTerms(
   }));
 }
 
-/** What {@link abbreviationTerms} reads of a code: a `MdrBertCode` of `@icd/data` fits. */
+/**
+ * What {@link abbreviationTerms} reads of a code: a `MdrBertCode` of `@icd/data` fits.
+ *
+ * @example
+ * ```ts
+ * const code: AbbreviatedCode = { code: 'I21.4', name: 'Non-ST elevation myocardial infarction', abbreviation: 'NSTEMI' };
+ * ```
+ */
 export interface AbbreviatedCode {
   readonly code: string;
   readonly name: string;

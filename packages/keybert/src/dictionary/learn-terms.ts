@@ -2,13 +2,27 @@ import { invalidArgument } from '@icd/core';
 import { phraseKey } from '../text/word-tokens.js';
 import type { TermEntry } from './term-entry.js';
 
-/** One annotated mention: the text of a span and the code it justifies (a CodiEsp-X row). */
+/**
+ * One annotated mention: the text of a span and the code it justifies (a CodiEsp-X row).
+ *
+ * @example
+ * ```ts
+ * const row: SpanAnnotation = { code: 'N44.8', text: 'teste derecho aumentado de tamaño' };
+ * ```
+ */
 export interface SpanAnnotation {
   readonly code: string;
   readonly text: string;
 }
 
-/** Options of {@link learnTerms}. */
+/**
+ * Options of {@link learnTerms}.
+ *
+ * @example
+ * ```ts
+ * learnTerms(evidence, { minCount: 2 }); // expressions seen at least twice with a code
+ * ```
+ */
 export interface LearnTermsOptions {
   /** Keep an (expression, code) pair seen at least this often (default 1). */
   readonly minCount?: number;

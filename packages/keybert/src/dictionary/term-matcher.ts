@@ -35,7 +35,14 @@ export interface TermMatch<T extends TermEntry = TermEntry> {
   readonly uncertain: boolean;
 }
 
-/** Options of {@link TermMatcher}. */
+/**
+ * Options of {@link TermMatcher}.
+ *
+ * @example
+ * ```ts
+ * new TermMatcher(terms, { cues: NEGATION_CUES, maxScopeWords: 5 });
+ * ```
+ */
 export interface TermMatcherOptions {
   /** Negation and uncertainty cues; default {@link NEGATION_CUES} (English and Spanish); `[]` for none. */
   readonly cues?: readonly NegationCue[];
@@ -43,7 +50,14 @@ export interface TermMatcherOptions {
   readonly maxScopeWords?: number;
 }
 
-/** Options of {@link TermMatcher.match}. */
+/**
+ * Options of {@link TermMatcher.match}.
+ *
+ * @example
+ * ```ts
+ * matcher.match('paroxysmal atrial fibrillation', { overlap: 'all' }); // the long phrase and the nested one
+ * ```
+ */
 export interface MatchOptions {
   /** `'longest'` (default): leftmost-longest, non-overlapping; `'all'`: every occurrence, nested ones too. */
   readonly overlap?: 'longest' | 'all';

@@ -7,7 +7,14 @@ import { cosineSimilarity } from '../keywords/similarity.js';
 import { splitSentences } from '../text/sentences.js';
 import { type KeptText, keptText } from './kept-text.js';
 
-/** Options of {@link filterNote}. */
+/**
+ * Options of {@link filterNote}.
+ *
+ * @example
+ * ```ts
+ * const options: FilterNoteOptions = { budget: 256, tokenizer, terms, encoder, similarityWeight: 0.5 };
+ * ```
+ */
 export interface FilterNoteOptions extends WindowOptions {
   /** Tokens to keep (counted with `tokenizer`, without specials). */
   readonly budget: number;
@@ -24,7 +31,14 @@ export interface FilterNoteOptions extends WindowOptions {
   readonly separator?: string;
 }
 
-/** One sentence of a filtered note, with its score. */
+/**
+ * One sentence of a filtered note, with its score.
+ *
+ * @example
+ * ```ts
+ * const best = filtered.sentences.filter((s) => s.kept).sort((a, b) => b.score - a.score)[0];
+ * ```
+ */
 export interface ScoredSentence extends TextSpan {
   readonly score: number;
   readonly tokens: number;

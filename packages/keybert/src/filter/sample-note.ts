@@ -7,7 +7,14 @@ import { wordTokens } from '../text/word-tokens.js';
 import { type KeptText, keptText } from './kept-text.js';
 import { detectSections, splitParagraphs } from './sections.js';
 
-/** Options of {@link sampleNote}. */
+/**
+ * Options of {@link sampleNote}.
+ *
+ * @example
+ * ```ts
+ * sampleNote(note, terms, { budget: 512, tokenizer, maxSections: 3, fill: true });
+ * ```
+ */
 export interface SampleNoteOptions {
   /** Tokens to keep. */
   readonly budget: number;
@@ -21,7 +28,14 @@ export interface SampleNoteOptions {
   readonly separator?: string;
 }
 
-/** One section or paragraph and its knowledge counts (eqs. 10–11). */
+/**
+ * One section or paragraph and its knowledge counts (eqs. 10–11).
+ *
+ * @example
+ * ```ts
+ * const { knowledgeWords, words, ratio } = sampleNote(note, terms, { budget: 512 }).sections[0]!; // N_T, |T|, p_T
+ * ```
+ */
 export interface KnowledgeUnit extends TextSpan {
   /** Words of the unit that belong to a knowledge-term match: N_T. */
   readonly knowledgeWords: number;

@@ -1,7 +1,14 @@
 import { invalidArgument } from '@icd/core';
 import { cosineSimilarity, documentSimilarities, type ScoredCandidate, type Vector } from './similarity.js';
 
-/** Options of {@link mmr}. */
+/**
+ * Options of {@link mmr}.
+ *
+ * @example
+ * ```ts
+ * mmr(document, vectors, texts, { topN: 5, diversity: 0.7 });
+ * ```
+ */
 export interface MmrOptions {
   /** Keywords to return (default 5). */
   readonly topN?: number;
@@ -61,7 +68,14 @@ export function mmr(
   return chosen.map((index) => ({ text: candidates[index]!, score: toDocument[index]! }));
 }
 
-/** Options of {@link maxSumDistance}. */
+/**
+ * Options of {@link maxSumDistance}.
+ *
+ * @example
+ * ```ts
+ * maxSumDistance(document, vectors, texts, { topN: 5, candidateCount: 20 });
+ * ```
+ */
 export interface MaxSumOptions {
   /** Keywords to return (default 5). */
   readonly topN?: number;

@@ -10,12 +10,26 @@ import {
 import { maxSumDistance, mmr } from './diversity.js';
 import { rankByCosine, type ScoredCandidate, seededDocumentEmbedding } from './similarity.js';
 
-/** KeyBERT's two ways to diversify the keywords. */
+/**
+ * KeyBERT's two ways to diversify the keywords.
+ *
+ * @example
+ * ```ts
+ * const diversity: KeywordDiversity = { method: 'maxSum', candidateCount: 20 };
+ * ```
+ */
 export type KeywordDiversity =
   | { readonly method: 'mmr'; readonly diversity?: number }
   | { readonly method: 'maxSum'; readonly candidateCount?: number };
 
-/** Options of {@link extractKeywords} and {@link extractKeywordsBatch}. */
+/**
+ * Options of {@link extractKeywords} and {@link extractKeywordsBatch}.
+ *
+ * @example
+ * ```ts
+ * const options: ExtractKeywordsOptions = { encoder, tokenizer, topN: 10, ngramRange: [1, 3], stopWords: 'es' };
+ * ```
+ */
 export interface ExtractKeywordsOptions extends CandidateOptions, WindowOptions {
   readonly encoder: Encoder;
   readonly tokenizer: TokenizerLike;

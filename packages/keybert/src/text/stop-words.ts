@@ -14,7 +14,14 @@ otro otros para pero poco por porque que quien quienes se sea ser si sido siempr
 tambien tan tanto te tener tenia tiene tienen todo todos tras tu tus u un una unas uno unos usted ya yo
 cual segun mediante tras luego despues`;
 
-/** The language of a stop-word list. */
+/**
+ * The language of a stop-word list.
+ *
+ * @example
+ * ```ts
+ * const language: StopWordLanguage = 'es';
+ * ```
+ */
 export type StopWordLanguage = 'en' | 'es';
 
 const lists: Record<StopWordLanguage, ReadonlySet<string>> = {
