@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClinicalNote } from '@icd/core';
@@ -55,6 +55,11 @@ out(
 );
 out(
   'Command: `pnpm bench data` (bench/src/data/main.ts). Timings on a shared machine are noisy; compare ratios within one run.',
+);
+out(
+  `Load average at the start (1, 5, 15 min): ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ')} on ${cpus().length} cores.`,
 );
 out();
 
