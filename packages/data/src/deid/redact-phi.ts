@@ -89,7 +89,10 @@ const PRIORITY: Record<PhiType, number> = {
  * labels (`Patient:`, `Signed by`), before credentials (`…, MD`) and after kinship words (`his wife
  * Mary`); dates (numeric with a year, or with a month name); phone, fax and pager numbers; e-mail
  * addresses; URLs; record and ID numbers (labelled, SSN-shaped, or 8+ digits); street addresses and
- * postcodes; ages over 89 (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)). Clinical facts are left alone on
+ * postcodes; IP addresses; ages over 89 (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)). Headers in capitals
+ * (`PATIENT NAME: JOHN SMITH`), lower-case notes (`dr smith`) and surname particles (`van der Berg`) are
+ * covered; `language: 'es'` adds the Spanish rules, `shiftDates` moves dates instead of replacing them.
+ * Clinical facts are left alone on
  * purpose: doses (`5 mg`), lab values and ratios (`BP 140/90`, `INR 2.5`), ICD codes (`I48.0`, `0210093`)
  * and eponyms (`Wolff-Parkinson-White`, `Parkinson disease`) need no title or label, so they survive.
  *
@@ -101,6 +104,8 @@ const PRIORITY: Record<PhiType, number> = {
  * const { text, spans } = redactPhi('Seen by Dr. Alice Chen on 03/04/2021. Metoprolol 25 mg.');
  * // text: 'Seen by Dr. [NAME] on [DATE]. Metoprolol 25 mg.'
  * // spans: [{ start: 12, end: 22, type: 'NAME', original: 'Alice Chen', replacement: '[NAME]' }, ...]
+ * redactPhi('Paciente: Juan Pérez, 12 de marzo de 2023.', { language: 'es' }).text;
+ * // 'Paciente: [NAME], [DATE].'
  * ```
  */
 export function redactPhi(text: string, options: RedactPhiOptions = {}): RedactPhiResult {
