@@ -91,6 +91,25 @@ describe('exportOnnx (float32) against PyTorch and tfjs', () => {
     await expect(encoder.encode(inputOf(cases[0]!))).rejects.toThrow(/inputsEmbeds/);
     encoder.dispose();
   });
+
+  it("inputs_embeds masked LM at positions: the word-embedding rows of the ids give the ids' logits", async () => {
+    const onnxModel = await OnnxMaskedLM.load(
+      await exportOnnx(mlm, { inputsEmbeds: true, maskedPositions: true }),
+    );
+    const table = await mlm.weights.get('bert.embeddings.word_embeddings.weight')!.data();
+    for (const c of cases) {
+      const data = new Float32Array(c.shape[0] * c.shape[1] * 32);
+      c.inputIds.flat().forEach((id, token) => data.set(table.subarray(id * 32, (id + 1) * 32), token * 32));
+      const input = {
+        inputsEmbeds: { data, shape: [...c.shape, 32] },
+        attentionMask: c.attentionMask,
+        tokenTypeIds: c.tokenTypeIds,
+      };
+      const onnx = await onnxModel.predictAt(input, c.positions);
+      expect(maxAbsDifference(onnx.logits.data, c.positionLogits)).toBeLessThan(tolerance);
+    }
+    onnxModel.dispose();
+  });
 });
 
 describe('exportOnnx with fusedOperators (com.microsoft Attention, SkipLayerNormalization)', () => {
