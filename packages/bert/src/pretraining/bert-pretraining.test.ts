@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
 import { BertConfig } from '../config/bert-config.js';
-import { BertForMaskedLM } from '../model/bert-for-masked-lm.js';
+import { BertForMaskedLM } from '../node/node-models.js';
 import { bertForMaskedLMPretrainable } from './bert-for-masked-lm-pretrainable.js';
 import { evaluateMaskedLM } from './evaluate-masked-lm.js';
 import { MaskedLMTrainer } from './masked-lm-trainer.js';
