@@ -14,6 +14,7 @@ export type { PretrainedOptions } from './checkpoint/assemble-pretrained.js';
 export { canonicalName } from './checkpoint/canonical-name.js';
 export type { LoadReport } from './checkpoint/load-report.js';
 export type { SaveOptions } from './checkpoint/pretrained-files.js';
+export type { SafetensorsBytes } from './checkpoint/safetensors-files.js';
 export { tokenizerFiles } from './checkpoint/tokenizer-files.js';
 export type { BertActivation, BertConfigOptions } from './config/bert-config.js';
 export { BertConfig, bertActivations } from './config/bert-config.js';

@@ -151,5 +151,9 @@ describe('main entry: bytes in, bytes out (no file system)', () => {
     disposeOutput(again);
     encoder.dispose();
     await expect(BrowserBertModel.fromSafetensors([], parityConfig)).rejects.toThrow(/safetensors bytes/);
+    // An ArrayBuffer (what fetch gives) is taken as well.
+    const fromBuffer = await BrowserBertModel.fromSafetensors(bytes.slice().buffer, parityConfig);
+    expect(fromBuffer.loadReport?.missingWeights).toEqual([]);
+    fromBuffer.dispose();
   });
 });

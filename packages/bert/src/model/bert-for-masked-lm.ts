@@ -21,7 +21,7 @@ import {
 } from '../checkpoint/assemble-pretrained.js';
 import type { LoadReport } from '../checkpoint/load-report.js';
 import { pretrainedFiles, type SaveOptions } from '../checkpoint/pretrained-files.js';
-import { safetensorsFiles, toConfig } from '../checkpoint/safetensors-files.js';
+import { type SafetensorsBytes, safetensorsFiles, toConfig } from '../checkpoint/safetensors-files.js';
 import type { BertConfig } from '../config/bert-config.js';
 import type { BertEncoderTensors } from './bert-encoder-forward.js';
 import type {
@@ -121,7 +121,7 @@ export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Ten
       config: BertConfig,
       options?: BertForMaskedLMOptions,
     ) => T,
-    weights: Uint8Array | readonly Uint8Array[],
+    weights: SafetensorsBytes,
     config: BertConfig | Record<string, unknown>,
     options: PretrainedOptions = {},
   ): Promise<T> {

@@ -20,7 +20,7 @@ import {
 } from '../checkpoint/assemble-pretrained.js';
 import type { LoadReport } from '../checkpoint/load-report.js';
 import { pretrainedFiles, type SaveOptions } from '../checkpoint/pretrained-files.js';
-import { safetensorsFiles, toConfig } from '../checkpoint/safetensors-files.js';
+import { type SafetensorsBytes, safetensorsFiles, toConfig } from '../checkpoint/safetensors-files.js';
 import { BertConfig } from '../config/bert-config.js';
 import { wordEmbeddings } from './bert-embeddings.js';
 import { type BertEncoderTensors, bertEncoderForward } from './bert-encoder-forward.js';
@@ -128,7 +128,7 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor, tf.Variable> 
       config: BertConfig,
       options?: BertModelOptions,
     ) => T,
-    weights: Uint8Array | readonly Uint8Array[],
+    weights: SafetensorsBytes,
     config: BertConfig | Record<string, unknown>,
     options: PretrainedOptions = {},
   ): Promise<T> {
