@@ -10,7 +10,7 @@ heads = hidden / 64, intermediate = 4 x hidden), full-length inputs without padd
 
 Prints one JSON object: {"torch", "threads", "sgemm": {"gflops", "wallMs", "runs"}, "results": [...]}.
 A case whose warm-up run takes longer than --single-run-seconds is reported from that run alone; one
-projected (from the slowest rate so far) to take longer than --budget-seconds is skipped.
+projected (from the slowest rate per CPU-second so far) to need more than --budget-cpu-seconds is skipped.
 """
 import argparse
 import importlib.util
@@ -75,19 +75,19 @@ def main():
     parser.add_argument("--cases", required=True)
     parser.add_argument("--min-seconds", type=float, default=1.0)
     parser.add_argument("--single-run-seconds", type=float, default=3.0)
-    parser.add_argument("--budget-seconds", type=float, default=float("inf"))
+    parser.add_argument("--budget-cpu-seconds", type=float, default=float("inf"))
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     peak_before = sgemm(args)
-    results, slowest = [], float("inf")  # FLOP per wall second
+    results, slowest = [], float("inf")  # FLOP per CPU second
     for case in json.loads(args.cases):
         projected = forward_flops(case) / slowest
-        if projected > args.budget_seconds:
-            results.append(dict(case, skipped="skipped (projected %.0f s)" % projected))
+        if projected > args.budget_cpu_seconds:
+            results.append(dict(case, skipped="skipped (projected %.0f CPU-s)" % projected))
             continue
         result = forward_case(case, args)
-        slowest = min(slowest, forward_flops(case) / (result["wallMs"] / 1000))  # wall: threads wait too
+        slowest = min(slowest, forward_flops(case) / (result["cpuMs"] / 1000))
         results.append(result)
     peak_after = sgemm(args)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
