@@ -40,7 +40,14 @@ export interface RedactedSpan {
   readonly replacement: string;
 }
 
-/** Options of {@link redactPhi}. */
+/**
+ * Options of {@link redactPhi}.
+ *
+ * @example
+ * ```ts
+ * redactPhi(text, { language: 'es', types: ['NAME', 'DATE'], shiftDates: { seed: 'patient-17' } });
+ * ```
+ */
 export interface RedactPhiOptions {
   /** Which identifier types to redact. Default: all of {@link PHI_TYPES}. */
   readonly types?: readonly PhiType[];
@@ -60,7 +67,14 @@ export interface RedactPhiOptions {
   readonly shiftDates?: ShiftDatesOptions;
 }
 
-/** What {@link redactPhi} returns. */
+/**
+ * What {@link redactPhi} returns.
+ *
+ * @example
+ * ```ts
+ * const { text, spans, dateShiftDays } = redactPhi('Seen 03/04/2021.', { shiftDates: { seed: 1 } });
+ * ```
+ */
 export interface RedactPhiResult {
   /** The text with every identifier replaced. */
   readonly text: string;

@@ -5,7 +5,14 @@ import { decodeUtf8 } from '../io/utf8.js';
 import { Icd10DescriptionTable } from './icd10-description-table.js';
 import { isIcd10CmCode } from './normalize-icd10-code.js';
 
-/** Which columns of a CDC order file to keep (it has a short and a long description). */
+/**
+ * Which columns of a CDC order file to keep (it has a short and a long description).
+ *
+ * @example
+ * ```ts
+ * parseIcd10Descriptions(orderFileText, { description: 'short' });
+ * ```
+ */
 export interface LoadIcd10DescriptionsOptions {
   /** `'long'` (default) or `'short'` description of the CDC order file. Ignored for other formats. */
   readonly description?: 'long' | 'short';

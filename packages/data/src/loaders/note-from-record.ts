@@ -2,7 +2,14 @@ import type { ClinicalNote, NoteSection } from '@icd/core';
 import { DataFormatError, IcdError } from '@icd/core';
 import { normalizeIcd10Code } from '../icd/normalize-icd10-code.js';
 
-/** How a generic loader turns the codes of a row into normalised codes. */
+/**
+ * How a generic loader turns the codes of a row into normalised codes.
+ *
+ * @example
+ * ```ts
+ * parseCsv(csv, { normalizeCode: (code) => code.trim() }); // keep ICD-9 codes as written
+ * ```
+ */
 export interface CodeOptions {
   /**
    * Maps each raw code to its normalised form; throw to reject it. Default {@link normalizeIcd10Code}

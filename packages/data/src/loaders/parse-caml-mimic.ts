@@ -5,7 +5,14 @@ import { type CsvRecord, parseCsvText } from '../io/parse-csv.js';
 import { decodeUtf8 } from '../io/utf8.js';
 import { normalizeCodes } from './note-from-record.js';
 
-/** Options of {@link parseCamlMimic} and `loadCamlMimic`. */
+/**
+ * Options of {@link parseCamlMimic} and `loadCamlMimic`.
+ *
+ * @example
+ * ```ts
+ * const options: LoadCamlMimicOptions = { split: 'train', labelSet: '50' }; // train_50.csv
+ * ```
+ */
 export interface LoadCamlMimicOptions {
   /** `'train'`, `'dev'` or `'test'`. */
   readonly split: 'train' | 'dev' | 'test';

@@ -4,7 +4,14 @@ import { normalizeIcd10Code, normalizeIcd10PcsCode } from '../icd/normalize-icd1
 import { splitLines } from '../io/lines.js';
 import { decodeUtf8 } from '../io/utf8.js';
 
-/** Options of `loadCodiesp` (`@icd/data/node`) and {@link parseCodiEsp}. */
+/**
+ * Options of `loadCodiesp` (`@icd/data/node`) and {@link parseCodiEsp}.
+ *
+ * @example
+ * ```ts
+ * const options: LoadCodiespOptions = { split: 'dev', track: 'X', language: 'es' };
+ * ```
+ */
 export interface LoadCodiespOptions {
   /** `'train'` (500 cases), `'dev'` (250), `'test'` (250, no labels) or `'background'` (2,751, no labels). */
   readonly split: 'train' | 'dev' | 'test' | 'background';
@@ -189,7 +196,14 @@ export function codiEspNote(
   return track === 'X' && labels !== undefined ? { ...note, evidence: labels.evidence } : note;
 }
 
-/** Texts by case id, as a Map or a plain object. */
+/**
+ * Texts by case id, as a Map or a plain object (strings, or UTF-8 bytes decoded strictly).
+ *
+ * @example
+ * ```ts
+ * const texts: CodiEspTexts = { 'S0004-06142005000700014-1': 'Varón de 37 años ...' };
+ * ```
+ */
 export type CodiEspTexts =
   | ReadonlyMap<string, string | Uint8Array>
   | Readonly<Record<string, string | Uint8Array>>;

@@ -4,7 +4,14 @@ import { type CsvRecord, parseCsvText } from '../io/parse-csv.js';
 import { baseName } from '../io/paths.js';
 import { type CodeOptions, noteFromRecord } from './note-from-record.js';
 
-/** Options of {@link parseCsv} and `loadCsv`. */
+/**
+ * Options of {@link parseCsv} and `loadCsv`.
+ *
+ * @example
+ * ```ts
+ * parseCsv(csv, { file: 'notes.csv', codeSeparator: '|' }); // codes written I48.0|I10
+ * ```
+ */
 export interface ParseCsvOptions extends CodeOptions {
   /** Separator between the codes of the `codes` column. Default `';'`. */
   readonly codeSeparator?: string;

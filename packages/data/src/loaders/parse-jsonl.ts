@@ -5,7 +5,14 @@ import { baseName } from '../io/paths.js';
 import { decodeUtf8 } from '../io/utf8.js';
 import { type CodeOptions, noteFromRecord } from './note-from-record.js';
 
-/** Options of {@link parseJsonl}. */
+/**
+ * Options of {@link parseJsonl}.
+ *
+ * @example
+ * ```ts
+ * parseJsonl(bytes, { file: 'notes.jsonl' }); // ids default to 'notes.jsonl:<line>'
+ * ```
+ */
 export interface ParseJsonlOptions extends CodeOptions {
   /** The file name, for error messages and the default note id `<file name>:<line>`. Default `'input'`. */
   readonly file?: string;

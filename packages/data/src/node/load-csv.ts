@@ -2,7 +2,14 @@ import type { ClinicalNote } from '@icd/core';
 import { CsvNoteReader, type ParseCsvOptions } from '../loaders/parse-csv-notes.js';
 import { readCsvRecords } from './read-file.js';
 
-/** Options of {@link loadCsv}. */
+/**
+ * Options of {@link loadCsv}.
+ *
+ * @example
+ * ```ts
+ * loadCsv('notes.csv', { codeSeparator: '|' });
+ * ```
+ */
 export interface LoadCsvOptions extends Omit<ParseCsvOptions, 'file'> {}
 
 /**

@@ -3,7 +3,14 @@ import type { CodeOptions } from '../loaders/note-from-record.js';
 import { jsonlNote } from '../loaders/parse-jsonl.js';
 import { readLines } from './read-file.js';
 
-/** Options of {@link loadJsonl}. */
+/**
+ * Options of {@link loadJsonl}.
+ *
+ * @example
+ * ```ts
+ * loadJsonl('icd9.jsonl', { normalizeCode: (code) => code.trim() });
+ * ```
+ */
 export interface LoadJsonlOptions extends CodeOptions {}
 
 /**
