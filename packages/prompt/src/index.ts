@@ -7,6 +7,7 @@
  */
 
 export { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './model/classification-losses.js';
+export { evaluatePromptModel } from './model/labelled-batches.js';
 export type { PromptForClassificationOptions, PromptMaskedLM } from './model/prompt-for-classification.js';
 export { PromptForClassification } from './model/prompt-for-classification.js';
 export type {
@@ -15,9 +16,10 @@ export type {
   VerbalizerBuildContext,
 } from './model/prompt-model-files.js';
 export { promptModelFiles, promptModelFromFiles } from './model/prompt-model-files.js';
+export { promptParameterGroups } from './model/prompt-parameter-groups.js';
 export { rankPredictions } from './model/rank-predictions.js';
 export type { PromptExample, PromptTrainingOptions, PromptTrainResult } from './model/train-prompt-model.js';
-export { evaluatePromptModel, promptParameterGroups, trainPromptModel } from './model/train-prompt-model.js';
+export { trainPromptModel } from './model/train-prompt-model.js';
 export type { InputEmbeddingSource } from './templates/input-embeddings.js';
 export { ManualTemplate } from './templates/manual-template.js';
 export type { MixedTemplateOptions } from './templates/mixed-template.js';

@@ -1,10 +1,6 @@
 import { assertFiniteNumber, assertInteger, invalidArgument } from '@icd/core';
-import { f1Score, tuneThreshold } from '@icd/metrics';
+import { tuneThreshold } from '@icd/metrics';
 import {
-  Adafactor,
-  AdamW,
-  linearSchedule,
-  type ParameterGroup,
   type ProgressStream,
   type ProgressUpdate,
   RandomGenerator,
@@ -13,9 +9,16 @@ import {
   type TrainResult,
 } from '@icd/train';
 import * as tf from '@tensorflow/tfjs-core';
-import type { PromptBatch, PromptInput, WrappedExample } from '../templates/template.js';
-import { sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from './classification-losses.js';
+import type { PromptInput } from '../templates/template.js';
+import {
+  batchLoss,
+  encodeLabels,
+  evaluatePromptModel,
+  type LabelledBatch,
+  labelledBatches,
+} from './labelled-batches.js';
 import type { PromptForClassification } from './prompt-for-classification.js';
+import { promptParameterGroups } from './prompt-parameter-groups.js';
 
 /**
  * A labelled note: its input and its code(s) — one class name for single-label models, any number
@@ -86,123 +89,6 @@ export interface PromptTrainResult extends TrainResult {
   readonly validation?: Readonly<Record<string, number>>;
 }
 
-interface LabelledBatch {
-  readonly prompt: PromptBatch;
-  readonly classIndex: Int32Array;
-  readonly indicators: Float32Array;
-}
-
-function encodeLabels(model: PromptForClassification, examples: readonly PromptExample[], argument: string) {
-  const index = new Map(model.labels.map((label, i) => [label, i]));
-  const classes = model.labels.length;
-  const classIndex = new Int32Array(examples.length);
-  const indicators = new Float32Array(examples.length * classes);
-  examples.forEach((example, row) => {
-    const labels = typeof example?.labels === 'string' ? [example.labels] : example?.labels;
-    if (!Array.isArray(labels))
-      invalidArgument('trainPromptModel', argument, 'examples with labels', example);
-    if (!model.multiLabel && labels.length !== 1)
-      invalidArgument(
-        'trainPromptModel',
-        argument,
-        'exactly one label per example (single-label model)',
-        labels,
-      );
-    for (const label of labels) {
-      const i = index.get(label);
-      if (i === undefined)
-        invalidArgument('trainPromptModel', argument, `labels among the model's ${classes} classes`, label);
-      indicators[row * classes + i] = 1;
-      classIndex[row] = i;
-    }
-  });
-  return { classIndex, indicators };
-}
-
-function loss(model: PromptForClassification, batch: LabelledBatch, logits: tf.Tensor2D): tf.Scalar {
-  return model.multiLabel
-    ? sigmoidBinaryCrossEntropy(logits, batch.indicators)
-    : softmaxCrossEntropy(logits, batch.classIndex);
-}
-
-function labelledBatches(
-  model: PromptForClassification,
-  wrapped: readonly WrappedExample[],
-  labels: { classIndex: Int32Array; indicators: Float32Array },
-  order: readonly number[],
-  batchSize: number,
-): LabelledBatch[] {
-  const classes = model.labels.length;
-  const out: LabelledBatch[] = [];
-  for (let start = 0; start < order.length; start += batchSize) {
-    const rows = order.slice(start, start + batchSize);
-    const indicators = new Float32Array(rows.length * classes);
-    for (const [r, row] of rows.entries())
-      indicators.set(labels.indicators.subarray(row * classes, (row + 1) * classes), r * classes);
-    out.push({
-      prompt: model.template.collate(rows.map((row) => wrapped[row]!)),
-      classIndex: Int32Array.from(rows.map((row) => labels.classIndex[row]!)),
-      indicators,
-    });
-  }
-  return out;
-}
-
-/** The parameter groups of a prompt model: Adafactor for the template, AdamW for PLM and verbalizer. */
-export function promptParameterGroups(
-  model: PromptForClassification,
-  options: Pick<PromptTrainingOptions, 'learningRates' | 'weightDecay'> & {
-    readonly totalSteps: number;
-    readonly warmupSteps: number;
-  },
-): ParameterGroup[] {
-  const rates = { template: 0.3, plm: 5e-5, verbalizer: 7e-3, ...(options.learningRates ?? {}) };
-  for (const [name, rate] of Object.entries(rates))
-    assertFiniteNumber('trainPromptModel', `learningRates.${name}`, rate, { min: 0 });
-  const schedule = linearSchedule({ warmupSteps: options.warmupSteps, totalSteps: options.totalSteps });
-  const groups: ParameterGroup[] = [];
-  const template = model.template.weights;
-  if (template.size > 0)
-    groups.push({
-      name: 'template',
-      parameters: template,
-      // The prompt-learning setup of the study and OpenPrompt's tutorial: Adafactor with an external rate.
-      optimizer: new Adafactor(template, {
-        learningRate: rates.template,
-        relativeStep: false,
-        scaleParameter: false,
-        warmupInit: false,
-      }),
-      schedule,
-    });
-  if (!model.freezePlm)
-    groups.push({
-      name: 'plm',
-      parameters: model.plm.weights,
-      optimizer: new AdamW(model.plm.weights, {
-        learningRate: rates.plm,
-        weightDecay: options.weightDecay ?? 0.01,
-      }),
-      schedule,
-    });
-  const verbalizer = model.verbalizer.weights;
-  if (verbalizer.size > 0)
-    groups.push({
-      name: 'verbalizer',
-      parameters: verbalizer,
-      optimizer: new AdamW(verbalizer, { learningRate: rates.verbalizer, weightDecay: 0 }),
-      schedule,
-    });
-  if (groups.length === 0)
-    invalidArgument(
-      'trainPromptModel',
-      'model',
-      'a model with something to train (a tunable PLM, soft tokens or a soft verbalizer)',
-      'a manual template and verbalizer over a frozen PLM',
-    );
-  return groups;
-}
-
 /** Shuffles `0..n-1` with a seeded generator (Fisher–Yates). */
 function shuffled(n: number, seed: number): number[] {
   const random = new RandomGenerator(seed);
@@ -213,53 +99,6 @@ function shuffled(n: number, seed: number): number[] {
   }
   return order;
 }
-
-/** Validation loss, accuracy (single-label) or micro-F1 at the model's thresholds, and the probabilities. */
-export async function evaluatePromptModel(
-  model: PromptForClassification,
-  examples: readonly PromptExample[],
-): Promise<{ metrics: Record<string, number>; probabilities: Float32Array[]; indicators: Float32Array }> {
-  const labels = encodeLabels(model, examples, 'examples');
-  const wrapped = examples.map((example) => model.template.wrap(example.input));
-  const batches = labelledBatches(
-    model,
-    wrapped,
-    labels,
-    wrapped.map((_, i) => i),
-    model.batchSize,
-  );
-  let total = 0;
-  const probabilities: Float32Array[] = [];
-  for (const batch of batches) {
-    const [value, probs] = tf.tidy(() => {
-      const logits = model.forward(batch.prompt);
-      return [loss(model, batch, logits), model.probabilities(logits)] as const;
-    });
-    total += (await value.data())[0]! * batch.classIndex.length;
-    const data = (await probs.data()) as Float32Array;
-    const width = model.labels.length;
-    for (let r = 0; r < batch.classIndex.length; r += 1)
-      probabilities.push(data.slice(r * width, (r + 1) * width));
-    tf.dispose([value, probs]);
-  }
-  const metrics: Record<string, number> = { loss: total / examples.length };
-  if (!model.multiLabel) {
-    const correct = probabilities.filter(
-      (row, i) => row.indexOf(Math.max(...row)) === labels.classIndex[i],
-    ).length;
-    metrics.accuracy = correct / examples.length;
-  } else {
-    const thresholds = model.thresholds;
-    const predicted = probabilities.map((row) => Array.from(row, (p, j) => (p >= thresholds[j]! ? 1 : 0)));
-    const truth = probabilities.map((_, i) =>
-      Array.from(labels.indicators.subarray(i * row(model), (i + 1) * row(model))),
-    );
-    metrics.microF1 = f1Score(truth, predicted, { average: 'micro', zeroDivision: 0 });
-  }
-  return { metrics, probabilities, indicators: labels.indicators };
-}
-
-const row = (model: PromptForClassification) => model.labels.length;
 
 /**
  * Trains a prompt model through `@icd/train`'s `Trainer`: parameter groups from
@@ -309,7 +148,7 @@ export async function trainPromptModel(
     batches: (epoch) =>
       labelledBatches(model, wrapped, labels, shuffled(examples.length, seed * 7919 + epoch), batchSize),
     objective: (batch, context) => ({
-      loss: loss(
+      loss: batchLoss(
         model,
         batch,
         model.forward(batch.prompt, { training: context.training, dropoutSeed: context.seed }),
