@@ -117,7 +117,7 @@ export class TermMatcher<T extends TermEntry = TermEntry> {
     }
     for (const cue of options.cues ?? NEGATION_CUES) add(cue.phrase)?.cues.push(cue);
     this.terminators = new Set(SCOPE_TERMINATORS);
-    this.automaton = new WordAutomaton(wordLists, this.vocabulary.size);
+    this.automaton = new WordAutomaton(wordLists);
   }
 
   private wordId(word: string): number {
