@@ -1,14 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError } from '@icd/core';
+import { DataFormatError, InvalidArgumentError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { hasIcd10cm, icd10cmDir, warnIfMissing } from '../../test/shared-dir.js';
-import { loadIcd10CmTable, readIcd10CmTabular } from './read-icd10cm.js';
+import { loadIcd10CmTable, readIcd10CmOrder, readIcd10CmTabular } from './read-icd10cm.js';
 
 warnIfMissing(hasIcd10cm, 'ICD-10-CM release', icd10cmDir);
 
 describe('loadIcd10CmTable', () => {
   it('needs a directory or an order file', async () => {
     await expect(loadIcd10CmTable({})).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('names a missing file or a folder with a DataFormatError', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'icd-icd10cm-'));
+    try {
+      const missing = join(folder, 'missing.txt');
+      await expect(readIcd10CmOrder(missing)).rejects.toThrow(DataFormatError);
+      await expect(readIcd10CmOrder(missing)).rejects.toThrow(`${missing}: the file not found (ENOENT)`);
+      await expect(readIcd10CmTabular(folder)).rejects.toThrow(
+        `${folder}: the file is a folder, expected a file (EISDIR)`,
+      );
+      await expect(loadIcd10CmTable({ directory: folder })).rejects.toThrow(DataFormatError);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!hasIcd10cm)(

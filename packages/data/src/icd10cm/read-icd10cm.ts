@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument } from '@icd/core';
+import { fileSystemError, readFileChunks } from '../node/read-file.js';
 import { Icd10CmTable } from './icd10cm-table.js';
 import { type Icd10CmOrderEntry, parseIcd10CmOrder } from './parse-icd10cm-order.js';
 import { type Icd10CmTabular, parseIcd10CmTabular } from './parse-icd10cm-tabular.js';
@@ -9,7 +9,7 @@ import { type Icd10CmTabular, parseIcd10CmTabular } from './parse-icd10cm-tabula
 /**
  * Reads CDC's fixed-width ICD-10-CM order file (`icd10cm-order-2021.txt`). Node.js only.
  *
- * @throws DataFormatError naming the file and line of a malformed row.
+ * @throws DataFormatError naming the file (missing, a folder) or the line of a malformed row.
  * @example
  * ```ts
  * const rows = await readIcd10CmOrder('../shared/data/icd10cm/icd10cm-order-2021.txt');
@@ -17,14 +17,20 @@ import { type Icd10CmTabular, parseIcd10CmTabular } from './parse-icd10cm-tabula
  * ```
  */
 export async function readIcd10CmOrder(file: string): Promise<Icd10CmOrderEntry[]> {
-  return parseIcd10CmOrder(await readFile(file), { file });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    fileSystemError(error, file, 'file');
+  }
+  return parseIcd10CmOrder(bytes, { file });
 }
 
 /**
  * Streams CDC's ICD-10-CM tabular list XML (`icd10cm-tabular-2021.xml`) through the SAX parser, 64 KiB
  * at a time. Node.js only.
  *
- * @throws DataFormatError naming the file and line of malformed XML.
+ * @throws DataFormatError naming the file (missing, a folder) or the line of malformed XML.
  * @example
  * ```ts
  * const tabular = await readIcd10CmTabular('../shared/data/icd10cm/icd10cm-tabular-2021.xml');
@@ -32,7 +38,7 @@ export async function readIcd10CmOrder(file: string): Promise<Icd10CmOrderEntry[
  * ```
  */
 export async function readIcd10CmTabular(file: string): Promise<Icd10CmTabular> {
-  return parseIcd10CmTabular(createReadStream(file), { file });
+  return parseIcd10CmTabular(readFileChunks(file), { file });
 }
 
 /**
