@@ -48,6 +48,12 @@ export type { KnowledgeableVerbalizerOptions } from './verbalizers/knowledgeable
 export { KnowledgeableVerbalizer } from './verbalizers/knowledgeable-verbalizer.js';
 export type { LabelWords, LabelWordTable } from './verbalizers/label-words.js';
 export { addPrefix, labelWordTable, resolveLabelWords } from './verbalizers/label-words.js';
+export type {
+  CodeTable,
+  CodeTableEntry,
+  LabelWordsFromCodeTableOptions,
+} from './verbalizers/label-words-from-code-table.js';
+export { labelWordsFromCodeTable } from './verbalizers/label-words-from-code-table.js';
 export type { ManualVerbalizerOptions, MultiTokenHandler } from './verbalizers/manual-verbalizer.js';
 export { ManualVerbalizer } from './verbalizers/manual-verbalizer.js';
 export type { MaskOutputs } from './verbalizers/mask-outputs.js';
