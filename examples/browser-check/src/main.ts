@@ -4,13 +4,13 @@
 // fails unless both give the same results. `pnpm --filter @icd/example-browser-check check` tests the built
 // packages (dist, run `pnpm build` first); `check:source` tests src through the "@icd/source" condition.
 //
-//   node --import tsx src/main.ts [suite...]        suites: core-metrics tokenizer bert data
+//   node --import tsx src/main.ts [suite...]        suites: main-entries core-metrics tokenizer bert data
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { compareResults } from './compare.js';
@@ -33,7 +33,7 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 const fromSource = process.execArgv.some((argument) => argument.includes('@icd/source'));
-const allSuites = ['core-metrics', 'tokenizer', 'bert', 'data'];
+const allSuites = ['main-entries', 'core-metrics', 'tokenizer', 'bert', 'data'];
 
 // Runs one suite in the page. A string, not a function: tsx compiles this file with esbuild's keepNames,
 // whose `__name` helper does not exist in the page.
@@ -57,10 +57,51 @@ interface SuiteOutcome {
   detail: string;
 }
 
+/** Each published package's main entry file (dist, or src with the "@icd/source" condition), by name. */
+function mainEntryFiles(): Map<string, string> {
+  const packagesFolder = resolve(packageRoot, '../../packages');
+  const entries = new Map<string, string>();
+  for (const folder of readdirSync(packagesFolder)) {
+    const manifestFile = join(packagesFolder, folder, 'package.json');
+    if (!existsSync(manifestFile)) continue;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    if (manifest.private === true) continue;
+    const main = manifest.exports?.['.'];
+    const target = fromSource
+      ? main?.['@icd/source']
+      : (main?.import?.default ?? main?.import ?? main?.default);
+    if (typeof target !== 'string') throw new Error(`${manifest.name}: no main entry in exports["."]`);
+    entries.set(manifest.name, join(packagesFolder, folder, target));
+  }
+  return entries;
+}
+
+/** The `main-entries` suite: imports every main entry by file and describes its exports. */
+function mainEntriesSource(entries: Map<string, string>): string {
+  const names = [...entries.keys()];
+  return [
+    ...names.map((name, index) => `import * as entry${index} from ${JSON.stringify(entries.get(name))};`),
+    `import { describeModules } from ${JSON.stringify(join(packageRoot, 'src', 'suites', 'main-entries.ts'))};`,
+    `export async function run() {`,
+    `  return describeModules({ ${names.map((name, index) => `${JSON.stringify(name)}: entry${index}`).join(', ')} });`,
+    `}`,
+  ].join('\n');
+}
+
 async function bundle(name: string): Promise<{ code: string } | { error: string }> {
   try {
+    const entry =
+      name === 'main-entries'
+        ? {
+            stdin: {
+              contents: mainEntriesSource(mainEntryFiles()),
+              resolveDir: packageRoot,
+              loader: 'ts' as const,
+            },
+          }
+        : { entryPoints: [join(packageRoot, 'src', 'suites', `${name}.ts`)] };
     const result = await esbuild.build({
-      entryPoints: [join(packageRoot, 'src', 'suites', `${name}.ts`)],
+      ...entry,
       absWorkingDir: packageRoot,
       bundle: true,
       write: false,
@@ -90,6 +131,17 @@ function wasmFolder(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The `main-entries` suite in Node: the same entry files, imported directly. */
+async function mainEntriesInNode(): Promise<Suite & { anchors?: Record<string, Json> }> {
+  const { describeModules } = await import('./suites/main-entries.js');
+  const entries = [...mainEntryFiles()];
+  const modules = await Promise.all(
+    entries.map(async ([name, file]) => [name, await import(pathToFileURL(file).href)]),
+  );
+  const described = describeModules(Object.fromEntries(modules));
+  return { run: async () => described };
 }
 
 async function main(): Promise<number> {
@@ -181,7 +233,10 @@ async function main(): Promise<number> {
           return bytes;
         },
       };
-      const suite = (await import(`./suites/${name}.js`)) as Suite & { anchors?: Record<string, Json> };
+      const suite =
+        name === 'main-entries'
+          ? await mainEntriesInNode()
+          : ((await import(`./suites/${name}.js`)) as Suite & { anchors?: Record<string, Json> });
       const node = await suite.run(environment);
       const comparison = compareResults(node, browser, suite.anchors ?? {});
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
