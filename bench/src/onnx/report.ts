@@ -112,7 +112,9 @@ benchmarks/bert.md has tfjs-wasm's and 1-thread PyTorch's figures for every cell
 of the Q, K, V, output and feed-forward dense layers and of Q·Kᵀ and P·V. Rates are per second of
 **process CPU time** (all threads), not wall time: on a loaded 2-core machine wall time mostly measures
 waiting for a core, while CPU time measures the work; "% of peak" divides ORT fp32's rate by the sgemm's
-rate per CPU-second (what one busy core achieves in the best case).
+rate per CPU-second (what one busy core achieves in the best case). Under heavy load the sgemm and a
+forward pass see different contention (measured minutes apart), so the fraction can exceed 100%: then
+read it as "at the matmul rate", not as a precise ratio.
 
 ${latency.join('\n')}
 
