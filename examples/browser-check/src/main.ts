@@ -51,6 +51,16 @@ const pageRunner = `async ({ url, backends, wasmPaths }) => {
   });
 }`;
 
+const suiteTimeoutMs = 180_000;
+
+function withTimeout<T>(promise: Promise<T>, milliseconds: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), milliseconds);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 interface SuiteOutcome {
   name: string;
   status: 'ok' | 'FAIL' | 'skipped';
@@ -210,10 +220,12 @@ async function main(): Promise<number> {
           backends,
           wasmPaths: wasm ? '/wasm/' : null,
         };
-        browser = (await page.evaluate(`(${pageRunner})(${JSON.stringify(argument)})`)) as Record<
-          string,
-          Json
-        >;
+        const evaluation = page.evaluate(`(${pageRunner})(${JSON.stringify(argument)})`);
+        browser = (await withTimeout(
+          evaluation,
+          suiteTimeoutMs,
+          `no result in ${suiteTimeoutMs / 1000} s`,
+        )) as Record<string, Json>;
       } catch (error) {
         const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
         outcomes.push({
