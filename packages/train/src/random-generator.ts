@@ -15,8 +15,10 @@ export type RandomGeneratorState = readonly [number, number, number, number];
  * The seeded pseudo-random generator of `@icd/*` training (xoshiro128**, Blackman & Vigna 2018) whose
  * state can be saved in a checkpoint and restored. `Math.random` cannot be seeded or saved, hence this
  * class. The seed is expanded into the 128-bit state with splitmix32, as the xoshiro authors recommend.
- * (`@icd/data` keeps a separate mulberry32 `seededRandom` for its splits and synthetic corpus, whose
- * outputs are pinned by its tests; new code should use this one.)
+ * It is the one generator of training code; two older mulberry32 copies remain where their outputs are
+ * pinned by tests and do not depend on `@icd/train`: `@icd/data`'s `seededRandom`
+ * (packages/data/src/random/seeded-random.ts: splits, synthetic corpus) and `@icd/metrics`' internal
+ * `seededRandom` (packages/metrics/src/internal/random.ts: bootstrap resampling).
  *
  * @example
  * ```ts
