@@ -70,7 +70,8 @@ export function partsFromJson(
   }
   if (typeof input === 'string') {
     try {
-      json = JSON.parse(input) as TokenizerJson;
+      // A leading BOM (kept by readFileSync(file, 'utf8')) is dropped, as the bytes path's decoder does.
+      json = JSON.parse(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input) as TokenizerJson;
     } catch (cause) {
       throw new DataFormatError({ message: 'tokenizer.json is not valid JSON', cause });
     }

@@ -263,3 +263,29 @@ describe('special-token names and settings', () => {
     expect(big.encode('t129999 <x>').ids).toEqual([2, 129_999, 130_000, 3]);
   }, 30_000);
 });
+
+describe('decoder settings', () => {
+  it('a WordPiece decoder prefix or cleanup of the wrong type is refused, not replaced by the default', () => {
+    for (const decoder of [
+      { type: 'WordPiece', prefix: 5 },
+      { type: 'WordPiece', cleanup: 'yes' },
+    ]) {
+      expect(() => Tokenizer.fromJSON({ ...base(), decoder })).toThrow(InvalidArgumentError);
+    }
+    const glued = Tokenizer.fromJSON({
+      ...base(),
+      decoder: { type: 'WordPiece', prefix: null, cleanup: null },
+    });
+    expect(glued.decode(glued.encode('unaffable').ids, { skipSpecialTokens: true })).toBe('unaffable');
+  });
+});
+
+describe('tokenizer.json text', () => {
+  it('a leading BOM in the text is dropped as in the bytes (readFileSync(file, "utf8") keeps it)', () => {
+    const fromText = Tokenizer.fromJSON(`\uFEFF${text}`);
+    const fromBytes = Tokenizer.fromJSON(new TextEncoder().encode(`\uFEFF${text}`));
+    expect(fromText.encode('chest pain').ids).toEqual(tokenizer.encode('chest pain').ids);
+    expect(fromBytes.encode('chest pain').ids).toEqual(tokenizer.encode('chest pain').ids);
+    expect(() => Tokenizer.fromJSON('\uFEFF')).toThrow(DataFormatError);
+  });
+});

@@ -14,10 +14,13 @@ import { WordPieceDecoder } from './wordpiece-decoder.js';
 export function createDecoder(json: DecoderJson): Decoder {
   if (json === null || typeof json !== 'object') invalidArgument('createDecoder', 'json', 'an object', json);
   if (json.type === 'WordPiece') {
-    return new WordPieceDecoder(
-      typeof json.prefix === 'string' ? json.prefix : '##',
-      typeof json.cleanup === 'boolean' ? json.cleanup : true,
-    );
+    // Absent (or null) fields take HF's defaults; a present field of the wrong type is an error, not '##'.
+    const { prefix = '##', cleanup = true } = json as { prefix?: unknown; cleanup?: unknown };
+    if (prefix !== null && typeof prefix !== 'string')
+      invalidArgument('createDecoder', 'WordPiece.prefix', 'a string', prefix);
+    if (cleanup !== null && typeof cleanup !== 'boolean')
+      invalidArgument('createDecoder', 'WordPiece.cleanup', 'a boolean', cleanup);
+    return new WordPieceDecoder((prefix as string | null) ?? '##', (cleanup as boolean | null) ?? true);
   }
   throw new UnsupportedError({
     feature: `decoder:${String(json.type)}`,
