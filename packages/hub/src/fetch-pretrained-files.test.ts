@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchPretrainedFiles, type ResponseCache } from './fetch-pretrained-files.js';
+import { HubError } from './hub-error.js';
+import { type FakeHub, startFakeHub } from './test/fake-hub.js';
+
+// The Cache API's contract (match / put by URL), in memory.
+class MemoryCache implements ResponseCache {
+  readonly entries = new Map<string, Response>();
+  async match(url: string) {
+    return this.entries.get(url)?.clone();
+  }
+  async put(url: string, response: Response) {
+    this.entries.set(url, response);
+  }
+}
+
+let hub: FakeHub;
+beforeAll(async () => {
+  hub = await startFakeHub({
+    'org/tiny': { files: { 'config.json': '{}', 'model.safetensors': 'weights', 'vocab.txt': '[PAD]\n' } },
+    'org/pickle': { files: { 'config.json': '{}', 'pytorch_model.bin': 'x' } },
+    'org/gated': { files: { 'config.json': '{}' }, gated: true },
+  });
+});
+afterAll(() => hub.close());
+
+describe('fetchPretrainedFiles (browser entry)', () => {
+  it('fetches config, weights and tokenizer files once, then serves them from the Cache API, offline too', async () => {
+    const cache = new MemoryCache();
+    const options = { endpoint: hub.endpoint, cache, model: true, tokenizer: true };
+    const first = await fetchPretrainedFiles('org/tiny', options);
+    expect(first.commit).toBe(hub.commitOf('org/tiny'));
+    expect(Object.keys(first.files).sort()).toEqual(['config.json', 'model.safetensors', 'vocab.txt']);
+    expect(new TextDecoder().decode(first.files['model.safetensors'])).toBe('weights');
+    const count = hub.requests.length;
+    const again = await fetchPretrainedFiles('org/tiny', { ...options, localFilesOnly: true });
+    expect(again.files).toEqual(first.files);
+    expect(hub.requests.length).toBe(count);
+    await expect(
+      fetchPretrainedFiles('org/tiny', { ...options, cache: new MemoryCache(), localFilesOnly: true }),
+    ).rejects.toMatchObject({ reason: 'notCached' });
+  });
+
+  it('typed errors: gated (401), missing (404), pickle-only (unsupported)', async () => {
+    const options = { endpoint: hub.endpoint, cache: false as const, model: true };
+    const errors = await Promise.all(
+      ['org/gated', 'org/none', 'org/pickle'].map((id) => fetchPretrainedFiles(id, options).catch((e) => e)),
+    );
+    expect(errors.map((e) => HubError.isInstance(e) && e.reason)).toEqual([
+      'gated',
+      'notFound',
+      'unsupported',
+    ]);
+    const withToken = await fetchPretrainedFiles('org/gated', { ...options, model: false, token: hub.token });
+    expect(withToken.commit).toBe(hub.commitOf('org/gated'));
+  });
+});

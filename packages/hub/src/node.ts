@@ -1,0 +1,14 @@
+/**
+ * `@icd/hub/node`: everything of `@icd/hub`, plus downloads into the huggingface_hub cache folder
+ * (`HF_HUB_CACHE` / `$HF_HOME/hub`, `models--org--name/{blobs,snapshots,refs}`), shared with Python.
+ *
+ * @packageDocumentation
+ */
+
+export * from './index.js';
+export { repoCacheFolder } from './node/cache-layout.js';
+export type { CacheOptions } from './node/download-to-cache.js';
+export { downloadToCache } from './node/download-to-cache.js';
+export { hubEnvironment } from './node/hub-environment.js';
+export type { PretrainedFolderOptions } from './node/pretrained-folder.js';
+export { pretrainedFolder } from './node/pretrained-folder.js';

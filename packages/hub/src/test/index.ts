@@ -1,0 +1,8 @@
+/**
+ * Test helpers for packages built on `@icd/hub`: a local fake of the HuggingFace Hub (Node only).
+ *
+ * @packageDocumentation
+ */
+
+export type { FakeHub, FakeRepo } from './fake-hub.js';
+export { startFakeHub } from './fake-hub.js';
