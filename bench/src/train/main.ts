@@ -175,10 +175,8 @@ const lines = [
     return `- ${length} tokens: 2 workers / 1 worker = ${number((two?.tokensPerSecond ?? 0) / (one?.tokensPerSecond ?? 1), 2)}× (goal ≥ 1.7×); PyTorch's best / tfjs' best = ${number(torchBest / Math.max(tfjsBest, 1e-9), 1)}× (goal ≤ 2×).`;
   }),
   '',
-  'A second worker can only help when a second core is free: at these loads both cores were already',
-  'time-shared with other jobs, so these ratios say nothing about a quiet machine (where PyTorch ran',
-  "3,407 tokens/s on 1 thread and tfjs-wasm 589 in-process, see bert-pretraining.md). PyTorch's 2-thread",
-  'rows are slower than its 1-thread rows for the same reason (and OpenBLAS threading on this machine).',
+  'A second worker can only help when a second core is free: read the ratios together with the load',
+  'column (above a load of ~1 on this 2-core machine the second core is shared with other jobs).',
   '',
   '## A coding head on a frozen vs a tuned encoder (mini / 128 / batch 8, 50 labels, BCE, in-process)',
   '',
