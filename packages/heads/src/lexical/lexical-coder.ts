@@ -17,6 +17,7 @@ import {
   labelWeights,
 } from './logistic-regression.js';
 import {
+  type LexicalToken,
   lexicalTokens,
   ngrams,
   type SparseRows,
@@ -58,6 +59,14 @@ export interface LexicalCoderJson {
   readonly intercepts: readonly number[];
 }
 
+interface EvidenceContext {
+  readonly text: string;
+  readonly tokens: readonly LexicalToken[];
+  readonly first: ReadonlyMap<number, [number, number]>;
+  readonly columns: readonly number[];
+  readonly values: Float32Array;
+}
+
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /**
@@ -80,6 +89,7 @@ export class LexicalCoder implements Coder {
   /** One threshold for every code, or one per code. */
   readonly thresholds: Float64Array;
   private readonly model: KernelLogisticModel;
+  private context: EvidenceContext | undefined;
 
   private constructor(
     labels: readonly string[],
@@ -214,17 +224,12 @@ export class LexicalCoder implements Coder {
 
   /** The note's n-grams with the largest positive contribution `x_j · w_j` to a code's logit. */
   private evidence(text: string, label: number, limit: number): Evidence[] {
-    const tokens = lexicalTokens(text);
-    const first = new Map<number, [number, number]>();
-    for (const [term, start] of ngrams(tokens, this.vectorizer.ngramRange)) {
-      const column = this.vectorizer.column(term);
-      if (column !== undefined && !first.has(column)) first.set(column, [start, term.split(' ').length]);
-    }
-    const row = this.vectorizer.transform([text]);
-    const columns = [...row.indices];
+    // The codes of one note are asked in a row: tokens and features are computed once per note.
+    if (this.context?.text !== text) this.context = this.evidenceContext(text);
+    const { tokens, first, columns, values } = this.context;
     const weights = labelWeights(this.model, label, columns);
     return columns
-      .map((column, position) => ({ column, contribution: row.values[position]! * weights[position]! }))
+      .map((column, position) => ({ column, contribution: values[position]! * weights[position]! }))
       .filter((entry) => entry.contribution > 0)
       .sort((a, b) => b.contribution - a.contribution)
       .slice(0, limit)
@@ -258,6 +263,18 @@ export class LexicalCoder implements Coder {
       dual: [...this.model.dual],
       intercepts: [...this.model.intercepts],
     };
+  }
+
+  /** A note's tokens, features and the first occurrence of each feature. */
+  private evidenceContext(text: string): EvidenceContext {
+    const tokens = lexicalTokens(text);
+    const first = new Map<number, [number, number]>();
+    for (const [term, start] of ngrams(tokens, this.vectorizer.ngramRange)) {
+      const column = this.vectorizer.column(term);
+      if (column !== undefined && !first.has(column)) first.set(column, [start, term.split(' ').length]);
+    }
+    const row = this.vectorizer.transform([text]);
+    return { text, tokens, first, columns: [...row.indices], values: row.values };
   }
 
   /** Nothing to release (plain arrays); present for the `Coder` contract. */
