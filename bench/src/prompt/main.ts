@@ -77,7 +77,7 @@ const sizes = quick
       corpus: 330,
       unlabelled: 600,
       steps: 100,
-      epochs: 5,
+      epochs: 12,
       words: [20, 50] as [number, number],
       window: 96,
       hidden: 64,
@@ -218,7 +218,7 @@ for (const templateKind of ['manual', 'soft', 'mixed'] as const) {
     const result = await trainPromptModel(model, toExamples(train), {
       epochs: sizes.epochs,
       batchSize: 16,
-      learningRates: { plm: 5e-4 },
+      learningRates: { plm: 2e-3 },
       validation: { examples: toExamples(validation), patience: 2 },
       seed,
     });
@@ -250,7 +250,7 @@ const majority = (() => {
 out('### Manual, soft and mixed templates × manual and soft verbalizers (tunable PLM)');
 out();
 out(
-  `Each run starts from the same pretrained PLM; ${sizes.epochs} epochs of batch 16 at ${sizes.window} tokens, learning rates PLM 5e-4 (AdamW), ` +
+  `Each run starts from the same pretrained PLM; ${sizes.epochs} epochs of batch 16 at ${sizes.window} tokens, learning rates PLM 2e-3 (AdamW), ` +
     "soft tokens 0.3 (Adafactor, no relative step), verbalizer 7e-3 (AdamW) — the study's Table 2 optimum for the last two —, " +
     "linear warm-up 10% then decay; the weights of the best validation accuracy are restored (patience 2). Label words: each code's name " +
     '(`MDR_BERT_CODES`, mean over its word pieces); the soft verbalizer starts Θ from them. Test figures with bootstrap 95% intervals ' +
