@@ -28,7 +28,7 @@ if (!existsSync(join(codiespDir, 'train')) || !existsSync(icd10cmDir)) {
   console.error(`heads bench: needs ${codiespDir} and ${icd10cmDir}; skipping.`);
   process.exit(0);
 }
-const cGrid = (process.env.ICD_HEADS_C ?? '30,300,1000').split(',').map(Number);
+const cGrid = (process.env.ICD_HEADS_C ?? '100,300').split(',').map(Number);
 const runsDir = join(root, 'checkpoints', 'heads');
 mkdirSync(runsDir, { recursive: true });
 const lines: string[] = [];
