@@ -1,4 +1,4 @@
-import { assertOneOf, UnsupportedError } from '@icd/core';
+import { assertOneOf, invalidArgument, UnsupportedError } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -117,6 +117,9 @@ const tensorflowHelp =
  * ```
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendReport> {
+  // selectBackend('cpu') would otherwise read no `backend` and silently set up wasm.
+  if (options === null || typeof options !== 'object')
+    invalidArgument('selectBackend', 'options', "an object such as { backend: 'cpu' }", options);
   const backend = options.backend ?? 'wasm';
   assertOneOf('selectBackend', 'backend', backend, backendNames);
   switch (backend) {

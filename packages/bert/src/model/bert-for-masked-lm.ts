@@ -34,6 +34,7 @@ import { createParameters } from './bert-parameters.js';
 import { encoderOutputToData, toTensorData } from './encoder-output-data.js';
 import { maskedLMDecode, maskedLMTransform, toPositions } from './masked-lm-head.js';
 import { maskedLMHeadParameterSpecs } from './parameter-specs.js';
+import { checkHiddenStates } from './to-input-tensors.js';
 
 export type {
   BertForMaskedLMOptions,
@@ -202,6 +203,7 @@ export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Ten
    */
   transformMaskedLM(hiddenStates: tf.Tensor): tf.Tensor {
     this.assertUsable('transformMaskedLM');
+    checkHiddenStates('BertForMaskedLM.transformMaskedLM', hiddenStates, this.config.hiddenSize);
     return tf.tidy(() => maskedLMTransform(this.head, this.config, hiddenStates));
   }
 
@@ -234,6 +236,7 @@ export class BertForMaskedLM implements DifferentiableMaskedLanguageModel<tf.Ten
    */
   applyHead(hidden: tf.Tensor): tf.Tensor {
     const { weight, bias } = this.getMaskedLMDecoder();
+    checkHiddenStates('BertForMaskedLM.applyHead', hidden, this.config.hiddenSize);
     return tf.tidy(() => maskedLMDecode(weight, bias, maskedLMTransform(this.head, this.config, hidden)));
   }
 

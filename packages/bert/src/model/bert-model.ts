@@ -34,7 +34,7 @@ import { encoderParameterCount, encoderParameterSpecs, type ParameterSpec } from
 const maxParameters = 2 ** 31;
 
 import { registerGradients } from './register-gradients.js';
-import { toInputTensors } from './to-input-tensors.js';
+import { checkForwardOptions, toInputTensors } from './to-input-tensors.js';
 
 export type { BertForwardOptions, BertModelOptions } from './bert-model-options.js';
 
@@ -260,6 +260,7 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor, tf.Variable> 
     options: BertForwardOptions,
     pool: boolean,
   ): BertEncoderTensors {
+    checkForwardOptions(fn, options);
     const inputs = toInputTensors(fn, input, this.config);
     try {
       return tf.tidy(

@@ -51,6 +51,9 @@ function toMatrix(
     invalidArgument(fn, argument, 'number[][] or TensorData with a [batch, sequence] shape', batch);
   }
   const [rows, width] = matrix.shape as [number, number];
+  if (![rows, width].every((size) => Number.isInteger(size) && size >= 0)) {
+    invalidArgument(fn, `${argument}.shape`, 'two non-negative integers [batch, sequence]', matrix.shape);
+  }
   if (matrix.data.length !== rows * width) {
     invalidArgument(
       fn,
@@ -62,8 +65,22 @@ function toMatrix(
   return { data: toInt32(fn, `${argument}.data`, matrix.data), shape: [rows, width] };
 }
 
-/** Int32 copy of `values`, refusing what does not survive the cast (2.5, NaN, 2**32). */
+/**
+ * Int32 copy of `values`, refusing what does not survive the cast (2.5, NaN, 2**32). BigInt64 data (what
+ * transformers.js and ONNX Runtime give as int64 ids) is read value by value.
+ */
 function toInt32(fn: string, argument: string, values: ArrayLike<number>): Int32Array {
+  const wide = values as unknown;
+  if (wide instanceof BigInt64Array || wide instanceof BigUint64Array) {
+    const data = new Int32Array(wide.length);
+    for (let index = 0; index < wide.length; index++) {
+      const value = wide[index] as bigint;
+      if (value < -BigInt(int32Limit) || value >= BigInt(int32Limit))
+        invalidArgument(fn, `${argument}[${index}]`, 'an int32 integer', String(value));
+      data[index] = Number(value);
+    }
+    return data;
+  }
   const data = Int32Array.from(values);
   if (!(values instanceof Int32Array)) {
     for (let index = 0; index < data.length; index++) {
@@ -95,6 +112,7 @@ function checkTensor(
   expected: string,
   shape?: readonly number[],
 ): tf.Tensor2D {
+  if (tensor.isDisposed) invalidArgument(fn, argument, 'a tensor that has not been disposed', 'disposed');
   if (tensor.rank !== 2) invalidArgument(fn, argument, 'a rank-2 [batch, sequence] tensor', tensor.shape);
   if (shape && (tensor.shape[0] !== shape[0] || tensor.shape[1] !== shape[1])) {
     invalidArgument(fn, argument, `shape [${shape.join(', ')}] like the input`, tensor.shape);
@@ -119,6 +137,8 @@ function checkTensor(
 
 function checkEmbeds(fn: string, tensor: unknown, config: BertConfig): tf.Tensor3D {
   if (!(tensor instanceof tf.Tensor)) invalidArgument(fn, 'inputsEmbeds', 'a tfjs tensor', tensor);
+  if (tensor.isDisposed)
+    invalidArgument(fn, 'inputsEmbeds', 'a tensor that has not been disposed', 'disposed');
   if (tensor.rank !== 3 || tensor.shape[2] !== config.hiddenSize) {
     invalidArgument(fn, 'inputsEmbeds', `a [batch, sequence, ${config.hiddenSize}] tensor`, tensor.shape);
   }
@@ -208,4 +228,30 @@ export function toInputTensors(
     tf.dispose(created);
     throw error;
   }
+}
+
+/**
+ * Checks the options of a forward pass: an object (or undefined), `training` and the `output*` flags
+ * booleans, `dropoutSeed` a finite number, so `{ training: "no" }` does not silently turn dropout on.
+ */
+export function checkForwardOptions(fn: string, options: unknown): void {
+  if (options === null || typeof options !== 'object') invalidArgument(fn, 'options', 'an object', options);
+  const given = options as Record<string, unknown>;
+  for (const name of ['training', 'outputHiddenStates', 'outputAttentions']) {
+    const value = given[name];
+    if (value !== undefined && typeof value !== 'boolean') invalidArgument(fn, name, 'a boolean', value);
+  }
+  const seed = given.dropoutSeed;
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed)))
+    invalidArgument(fn, 'dropoutSeed', 'a finite number', seed);
+}
+
+/** Checks a `[..., hidden]` float32 tensor given to the masked-LM head. */
+export function checkHiddenStates(fn: string, tensor: unknown, hiddenSize: number): void {
+  if (!(tensor instanceof tf.Tensor)) invalidArgument(fn, 'hiddenStates', 'a tfjs tensor', tensor);
+  if (tensor.isDisposed)
+    invalidArgument(fn, 'hiddenStates', 'a tensor that has not been disposed', 'disposed');
+  if (tensor.rank < 1 || tensor.shape[tensor.rank - 1] !== hiddenSize)
+    invalidArgument(fn, 'hiddenStates', `a [..., ${hiddenSize}] tensor`, tensor.shape);
+  if (tensor.dtype !== 'float32') invalidArgument(fn, 'hiddenStates', 'a float32 tensor', tensor.dtype);
 }
