@@ -9,6 +9,7 @@
  */
 
 export * from './index.js';
+export type { PretrainedLoadOptions } from './node/node-models.js';
 export { BertForMaskedLM, BertModel } from './node/node-models.js';
 export { readPretrainedFolder } from './node/read-pretrained-folder.js';
 // pretraining that reads corpora from files and writes checkpoints

@@ -27,7 +27,7 @@ afterAll(() => hub.close());
 describe('fetchPretrainedFiles (browser entry)', () => {
   it('fetches config, weights and tokenizer files once, then serves them from the Cache API, offline too', async () => {
     const cache = new MemoryCache();
-    const options = { endpoint: hub.endpoint, cache, model: true, tokenizer: true };
+    const options = { endpoint: hub.endpoint, cache, include: ['model', 'tokenizer'] as const };
     const first = await fetchPretrainedFiles('org/tiny', options);
     expect(first.commit).toBe(hub.commitOf('org/tiny'));
     expect(Object.keys(first.files).sort()).toEqual(['config.json', 'model.safetensors', 'vocab.txt']);
@@ -42,7 +42,7 @@ describe('fetchPretrainedFiles (browser entry)', () => {
   });
 
   it('typed errors: gated (401), missing (404), pickle-only (unsupported)', async () => {
-    const options = { endpoint: hub.endpoint, cache: false as const, model: true };
+    const options = { endpoint: hub.endpoint, cache: false as const, include: ['model'] as const };
     const errors = await Promise.all(
       ['org/gated', 'org/none', 'org/pickle'].map((id) => fetchPretrainedFiles(id, options).catch((e) => e)),
     );
@@ -51,7 +51,11 @@ describe('fetchPretrainedFiles (browser entry)', () => {
       'notFound',
       'unsupported',
     ]);
-    const withToken = await fetchPretrainedFiles('org/gated', { ...options, model: false, token: hub.token });
+    const withToken = await fetchPretrainedFiles('org/gated', {
+      ...options,
+      include: [] as const,
+      token: hub.token,
+    });
     expect(withToken.commit).toBe(hub.commitOf('org/gated'));
   });
 });

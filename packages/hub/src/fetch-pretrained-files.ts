@@ -95,13 +95,13 @@ async function cachedBytes(
  * @example
  * ```ts
  * import { fetchPretrainedFiles } from '@icd/hub';
- * const { files } = await fetchPretrainedFiles('google-bert/bert-base-uncased', { model: true });
+ * const { files } = await fetchPretrainedFiles('google-bert/bert-base-uncased', { include: ['model'] });
  * const model = await BertModel.fromSafetensors(files['model.safetensors'], files['config.json']);
  * ```
  */
 export async function fetchPretrainedFiles(
   repo: string,
-  options: FetchHubOptions & { readonly model?: boolean; readonly tokenizer?: boolean } = {},
+  options: FetchHubOptions & { readonly include?: readonly ('model' | 'tokenizer')[] } = {},
 ): Promise<{
   readonly commit: string;
   readonly files: Readonly<Record<string, Uint8Array>>;
@@ -146,7 +146,8 @@ export async function fetchPretrainedFiles(
     );
   const files: Record<string, Uint8Array> = {};
   const weights: string[] = [];
-  if (options.model) {
+  const include = options.include ?? ['model', 'tokenizer'];
+  if (include.includes('model')) {
     files['config.json'] = await get('config.json');
     const choice = chooseWeights(info.files, subfolder);
     if (choice.kind === 'pickle')
@@ -173,7 +174,7 @@ export async function fetchPretrainedFiles(
     }
     for (const name of weights) files[name] = await get(name);
   }
-  if (options.tokenizer)
+  if (include.includes('tokenizer'))
     for (const name of tokenizerFileNames)
       if (info.files.includes(inSubfolder(subfolder, name))) files[name] = await get(name);
   return { commit: info.commit, files, weights };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { type CacheOptions, isHubId, pretrainedFolder } from '@icd/hub/node';
 import { ensureBackend } from '../backend/select-backend.js';
 import type { PretrainedOptions } from '../checkpoint/assemble-pretrained.js';
 import { loadPretrainedParts } from '../checkpoint/load-pretrained.js';
@@ -5,6 +7,24 @@ import type { SaveOptions } from '../checkpoint/pretrained-files.js';
 import { writePretrainedFiles } from '../checkpoint/save-pretrained.js';
 import { BertForMaskedLM as BrowserBertForMaskedLM } from '../model/bert-for-masked-lm.js';
 import { BertModel as BrowserBertModel } from '../model/bert-model.js';
+
+/**
+ * Options of `fromPretrained` in `@icd/bert/node`: the checkpoint options and, for Hub ids, where from
+ * (`revision`, `token`, `localFilesOnly`, `endpoint`, `subfolder`, `cacheDir`; see `@icd/hub`).
+ *
+ * @example
+ * ```ts
+ * const options: PretrainedLoadOptions = { revision: 'main', localFilesOnly: true, allowMissingWeights: true };
+ * ```
+ */
+export interface PretrainedLoadOptions extends PretrainedOptions, CacheOptions {}
+
+// A local folder when one exists at that path, else the Hub repo's config and safetensors in the cache.
+// A path that is no Hub id goes to the folder loader unchanged, which names what is missing.
+const modelFolder = async (idOrDirectory: string, options: PretrainedLoadOptions) =>
+  existsSync(idOrDirectory) || !isHubId(idOrDirectory)
+    ? idOrDirectory
+    : pretrainedFolder(idOrDirectory, { ...options, include: ['model'] });
 
 /**
  * `@icd/bert`'s `BertModel` with HuggingFace model folders: {@link BertModel.fromPretrained} and
@@ -20,18 +40,24 @@ import { BertModel as BrowserBertModel } from '../model/bert-model.js';
 export class BertModel extends BrowserBertModel {
   /**
    * Loads `config.json` and `model.safetensors` (or sharded `model.safetensors.index.json`) from a
-   * HuggingFace model folder (see `fromSafetensors` for the accepted checkpoints). Refuses
-   * `pytorch_model.bin` with conversion instructions. What was missing or unused is in `loadReport`.
+   * HuggingFace model folder, or from a Hub id (`org/name`) when no folder exists at that path: downloaded
+   * into the huggingface_hub cache shared with Python (`HF_HOME`, `HF_HUB_OFFLINE`, ...; see `@icd/hub`).
+   * See `fromSafetensors` for the accepted checkpoints. Refuses `pytorch_model.bin` with conversion
+   * instructions (or the Hub's `refs/pr/N` conversion). What was missing or unused is in `loadReport`.
    *
    * @example
    * ```ts
    * const model = await BertModel.fromPretrained('models/Bio_ClinicalBERT');
+   * const hub = await BertModel.fromPretrained('emilyalsentzer/Bio_ClinicalBERT', { revision: 'main' });
    * model.loadReport?.unusedTensors; // e.g. ['bert.embeddings.position_ids']
    * ```
    */
-  static async fromPretrained(directory: string, options: PretrainedOptions = {}): Promise<BertModel> {
+  static async fromPretrained(
+    idOrDirectory: string,
+    options: PretrainedLoadOptions = {},
+  ): Promise<BertModel> {
     await ensureBackend();
-    const parts = await loadPretrainedParts(directory, 'encoder', options);
+    const parts = await loadPretrainedParts(await modelFolder(idOrDirectory, options), 'encoder', options);
     return BertModel.fromParts(parts, options);
   }
 
@@ -62,17 +88,21 @@ export class BertModel extends BrowserBertModel {
  */
 export class BertForMaskedLM extends BrowserBertForMaskedLM {
   /**
-   * Loads a HF `BertForMaskedLM` / `BertForPreTraining` folder (a `BertModel` folder needs
-   * `allowMissingWeights`, and `loadReport.randomHead` then says so).
+   * Loads a HF `BertForMaskedLM` / `BertForPreTraining` folder or Hub id, as `BertModel.fromPretrained`
+   * (a `BertModel` checkpoint needs `allowMissingWeights`, and `loadReport.randomHead` then says so).
    *
    * @example
    * ```ts
    * const mlm = await BertForMaskedLM.fromPretrained('models/bert-base-uncased');
+   * const hub = await BertForMaskedLM.fromPretrained('google-bert/bert-base-uncased', { localFilesOnly: true });
    * ```
    */
-  static async fromPretrained(directory: string, options: PretrainedOptions = {}): Promise<BertForMaskedLM> {
+  static async fromPretrained(
+    idOrDirectory: string,
+    options: PretrainedLoadOptions = {},
+  ): Promise<BertForMaskedLM> {
     await ensureBackend();
-    const parts = await loadPretrainedParts(directory, 'maskedLM', options);
+    const parts = await loadPretrainedParts(await modelFolder(idOrDirectory, options), 'maskedLM', options);
     return BertForMaskedLM.fromParts(parts, options);
   }
 

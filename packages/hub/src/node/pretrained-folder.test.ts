@@ -61,8 +61,7 @@ describe('pretrainedFolder', () => {
     const folder = await pretrainedFolder('org/sharded', {
       endpoint: hub.endpoint,
       cacheDir,
-      model: true,
-      tokenizer: true,
+      include: ['model', 'tokenizer'] as const,
     });
     expect(folder).toBe(join(cacheDir, 'models--org--sharded', 'snapshots', hub.commitOf('org/sharded')));
     expect(readdirSync(folder).sort()).toEqual([
@@ -75,7 +74,11 @@ describe('pretrainedFolder', () => {
     expect(hub.requests.some((r) => r.path.endsWith('pytorch_model.bin'))).toBe(false);
     const count = hub.requests.length;
     expect(
-      await pretrainedFolder('org/sharded', { cacheDir, model: true, tokenizer: true, localFilesOnly: true }),
+      await pretrainedFolder('org/sharded', {
+        cacheDir,
+        include: ['model', 'tokenizer'] as const,
+        localFilesOnly: true,
+      }),
     ).toBe(folder);
     expect(hub.requests.length).toBe(count);
   });
@@ -84,7 +87,7 @@ describe('pretrainedFolder', () => {
     const folder = await pretrainedFolder('org/nested', {
       endpoint: hub.endpoint,
       cacheDir: temporary(),
-      model: true,
+      include: ['model'] as const,
       subfolder: 'encoder',
     });
     expect(folder.endsWith(join(hub.commitOf('org/nested'), 'encoder'))).toBe(true);
@@ -92,7 +95,7 @@ describe('pretrainedFolder', () => {
   });
 
   it('pickle-only repos are refused, pointing at the refs/pr/N safetensors conversion when there is one', async () => {
-    const options = { endpoint: hub.endpoint, cacheDir: temporary(), model: true };
+    const options = { endpoint: hub.endpoint, cacheDir: temporary(), include: ['model'] as const };
     const error = await pretrainedFolder('org/pickle', options).catch((e) => e);
     expect(error).toMatchObject({ reason: 'unsupported' });
     expect(error.message).toMatch(/revision: 'refs\/pr\/2'/);
@@ -111,7 +114,9 @@ describe('pretrainedFolder', () => {
   it('a local folder wins over the Hub, with no request', async () => {
     const local = temporary();
     const count = hub.requests.length;
-    expect(await pretrainedFolder(local, { endpoint: hub.endpoint, model: true })).toBe(local);
+    expect(await pretrainedFolder(local, { endpoint: hub.endpoint, include: ['model'] as const })).toBe(
+      local,
+    );
     expect(hub.requests.length).toBe(count);
   });
 
@@ -131,9 +136,11 @@ describe('pretrainedFolder', () => {
     process.env.HF_HUB_CACHE = cacheDir;
     process.env.HF_HUB_OFFLINE = '1';
     try {
-      const folder = await pretrainedFolder('google-bert/bert-base-uncased', { model: true });
+      const folder = await pretrainedFolder('google-bert/bert-base-uncased', { include: ['model'] as const });
       expect(readFileSync(join(folder, 'model.safetensors'), 'utf8')).toBe('weights');
-      await expect(pretrainedFolder('google-bert/bert-base-cased', { model: true })).rejects.toMatchObject({
+      await expect(
+        pretrainedFolder('google-bert/bert-base-cased', { include: ['model'] as const }),
+      ).rejects.toMatchObject({
         reason: 'notCached',
       });
     } finally {
@@ -147,7 +154,7 @@ describe('pretrainedFolder', () => {
     const other = await startFakeHub({
       'org/tiny': { files: { 'config.json': config, 'model.safetensors': 'w' } },
     });
-    const options = { endpoint: other.endpoint, cacheDir, model: true };
+    const options = { endpoint: other.endpoint, cacheDir, include: ['model'] as const };
     const folder = await pretrainedFolder('org/tiny', options);
     await other.close();
     expect(await pretrainedFolder('org/tiny', options)).toBe(folder);

@@ -16,17 +16,18 @@ import {
 } from './download-to-cache.js';
 
 /**
- * Options of {@link pretrainedFolder}: what to fetch (`model`: `config.json` and the safetensors
- * weights; `tokenizer`: the tokenizer files the repo has), and where from ({@link CacheOptions}).
+ * Options of {@link pretrainedFolder}: what to fetch (`include`: `'model'` for `config.json` and the
+ * safetensors weights, `'tokenizer'` for the tokenizer files the repo has), and where from
+ * ({@link CacheOptions}).
  *
  * @example
  * ```ts
- * const options: PretrainedFolderOptions = { model: true, tokenizer: true, revision: 'main' };
+ * const options: PretrainedFolderOptions = { include: ['model', 'tokenizer'], revision: 'main' };
  * ```
  */
 export interface PretrainedFolderOptions extends CacheOptions {
-  readonly model?: boolean;
-  readonly tokenizer?: boolean;
+  /** What to fetch (default `['model', 'tokenizer']`). */
+  readonly include?: readonly ('model' | 'tokenizer')[];
 }
 
 async function listSnapshot(folder: string, prefix = ''): Promise<string[]> {
@@ -54,7 +55,7 @@ async function listSnapshot(folder: string, prefix = ''): Promise<string[]> {
  * @example
  * ```ts
  * import { pretrainedFolder } from '@icd/hub/node';
- * const dir = await pretrainedFolder('emilyalsentzer/Bio_ClinicalBERT', { model: true, tokenizer: true });
+ * const dir = await pretrainedFolder('emilyalsentzer/Bio_ClinicalBERT', { include: ['model', 'tokenizer'] });
  * // then BertForMaskedLM.fromPretrained(dir) or loadTokenizer(dir)
  * ```
  */
@@ -105,7 +106,8 @@ export async function pretrainedFolder(
     }
   }
   const wanted: string[] = [];
-  if (options.model) {
+  const include = options.include ?? ['model', 'tokenizer'];
+  if (include.includes('model')) {
     const config = inSubfolder(subfolder, 'config.json');
     if (!files.includes(config))
       throw new HubError({
@@ -141,7 +143,7 @@ export async function pretrainedFolder(
       wanted.push(...shards.map((shard) => inSubfolder(subfolder, shard)));
     }
   }
-  if (options.tokenizer)
+  if (include.includes('tokenizer'))
     for (const name of tokenizerFileNames)
       if (files.includes(inSubfolder(subfolder, name))) wanted.push(inSubfolder(subfolder, name));
   for (const path of wanted) await downloadToCache(repo, path, { ...options, revision: commit });
