@@ -15,6 +15,7 @@ export interface WordToken {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const COMBINING = /\p{M}/gu;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at U+0000 on purpose.
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**

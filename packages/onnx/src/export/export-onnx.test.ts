@@ -99,7 +99,9 @@ describe('exportOnnx (float32) against PyTorch and tfjs', () => {
     const table = await mlm.weights.get('bert.embeddings.word_embeddings.weight')!.data();
     for (const c of cases) {
       const data = new Float32Array(c.shape[0] * c.shape[1] * 32);
-      c.inputIds.flat().forEach((id, token) => data.set(table.subarray(id * 32, (id + 1) * 32), token * 32));
+      for (const [token, id] of c.inputIds.flat().entries()) {
+        data.set(table.subarray(id * 32, (id + 1) * 32), token * 32);
+      }
       const input = {
         inputsEmbeds: { data, shape: [...c.shape, 32] },
         attentionMask: c.attentionMask,
