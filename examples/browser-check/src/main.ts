@@ -209,8 +209,15 @@ async function main(): Promise<number> {
     const page = context.pages()[0] ?? (await context.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${server.origin}/index.html`);
+    // ICD_BROWSER_CONSOLE=1 prints the page's console, for debugging a failing suite.
+    page.on('console', (message) => {
+      if (process.env.ICD_BROWSER_CONSOLE) console.error('[page]', message.text());
+    });
     for (const name of runnable) {
+      // A fresh page per suite: every bundle carries its own tfjs copy, and tfjs keeps one engine and
+      // backend registry on globalThis, so a backend set up by an earlier suite (wasm without its
+      // binaries' path) would otherwise leak into the next one.
+      await page.goto(`${server.origin}/index.html`);
       const t0 = performance.now();
       pageErrors.length = 0;
       let browser: Record<string, Json>;
