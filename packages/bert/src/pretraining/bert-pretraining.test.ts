@@ -1,10 +1,10 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm as removePath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@icd/core';
 import { MockTokenizer } from '@icd/core/test';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
 import { BertConfig } from '../config/bert-config.js';
 import { BertForMaskedLM } from '../node/node-models.js';
@@ -14,6 +14,19 @@ import { MaskedLMTrainer } from './masked-lm-trainer.js';
 import { packSequences } from './pack-sequences.js';
 import type { TokenSequence } from './token-sequence.js';
 import type { MaskedLMTrainerOptions } from './trainer-options.js';
+
+// Every temp folder a test makes is removed once the file's tests are done.
+const createdDirectories: string[] = [];
+async function makeTempDirectory(prefix: string): Promise<string> {
+  const directory = await mkdtemp(prefix);
+  createdDirectories.push(directory);
+  return directory;
+}
+afterAll(async () => {
+  await Promise.all(
+    createdDirectories.map((directory) => removePath(directory, { recursive: true, force: true })),
+  );
+});
 
 // Ids: [PAD]=0 [UNK]=1 [CLS]=2 [SEP]=3 [MASK]=4, words from 5.
 const words =
@@ -73,7 +86,7 @@ describe('masked-LM pretraining of BertForMaskedLM', () => {
     straight.dispose();
     straightModel.dispose();
 
-    const directory = await mkdtemp(join(tmpdir(), 'icd-bert-resume-'));
+    const directory = await makeTempDirectory(join(tmpdir(), 'icd-bert-resume-'));
     const firstModel = new BertForMaskedLM(config(), { seed: 1 });
     const first = new MaskedLMTrainer(bertForMaskedLMPretrainable(firstModel), source, options);
     await first.train({ maxSteps: 3 });
@@ -109,7 +122,7 @@ describe('masked-LM pretraining of BertForMaskedLM', () => {
 
   it('continues pretraining from a saved HF folder and lowers the held-out loss', async () => {
     const data = await sequences();
-    const directory = await mkdtemp(join(tmpdir(), 'icd-bert-continued-'));
+    const directory = await makeTempDirectory(join(tmpdir(), 'icd-bert-continued-'));
     const scratch = new BertForMaskedLM(config(), { seed: 4 });
     await scratch.save(directory);
     scratch.dispose();

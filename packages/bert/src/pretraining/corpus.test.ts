@@ -1,14 +1,27 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm as removePath, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFormatError, InvalidArgumentError } from '@icd/core';
 import { MockTokenizer } from '@icd/core/test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchSequences, shuffleBuffer } from './batch-sequences.js';
 import { listCorpusFiles, splitCorpusFiles } from './corpus-files.js';
 import { packSequences } from './pack-sequences.js';
 import { RandomGenerator } from './random-generator.js';
 import { readCorpusDocuments } from './read-corpus-documents.js';
+
+// Every temp folder a test makes is removed once the file's tests are done.
+const createdDirectories: string[] = [];
+async function makeTempDirectory(prefix: string): Promise<string> {
+  const directory = await mkdtemp(prefix);
+  createdDirectories.push(directory);
+  return directory;
+}
+afterAll(async () => {
+  await Promise.all(
+    createdDirectories.map((directory) => removePath(directory, { recursive: true, force: true })),
+  );
+});
 
 // MockTokenizer ids: [PAD]=0 [UNK]=1 [CLS]=2 [SEP]=3 [MASK]=4, then the words from 5.
 const words = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
@@ -17,7 +30,7 @@ const id = (word: string) => tokenizer.tokenToId(word)!;
 
 let root = '';
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'icd-corpus-'));
+  root = await makeTempDirectory(join(tmpdir(), 'icd-corpus-'));
   await mkdir(join(root, 'nested'));
   await writeFile(join(root, 'one.txt'), 'a b c\nd e\n');
   await writeFile(join(root, 'nested', 'two.txt'), 'f g\n\nh a\nb\n\n\n');

@@ -1,16 +1,29 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm as removePath, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointError, DataFormatError, InvalidArgumentError } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { RandomGenerator } from '@icd/train';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateMaskedLM } from './evaluate-masked-lm.js';
 import { MaskedLMTrainer } from './masked-lm-trainer.js';
 import { createTinyMaskedLM } from './tiny-masked-lm.test-helper.js';
 import type { TokenSequence } from './token-sequence.js';
 import type { MaskedLMTrainerOptions } from './trainer-options.js';
+
+// Every temp folder a test makes is removed once the file's tests are done.
+const createdDirectories: string[] = [];
+async function makeTempDirectory(prefix: string): Promise<string> {
+  const directory = await mkdtemp(prefix);
+  createdDirectories.push(directory);
+  return directory;
+}
+afterAll(async () => {
+  await Promise.all(
+    createdDirectories.map((directory) => removePath(directory, { recursive: true, force: true })),
+  );
+});
 
 const vocabSize = 40;
 const [pad, cls, sep, mask] = [0, 1, 2, 3];
@@ -90,7 +103,7 @@ describe('MaskedLMTrainer', () => {
     straight.dispose();
     straightModel.dispose();
 
-    const directory = await mkdtemp(join(tmpdir(), 'icd-mlm-resume-'));
+    const directory = await makeTempDirectory(join(tmpdir(), 'icd-mlm-resume-'));
     const firstModel = createTinyMaskedLM(vocabSize, 16, 16, 3);
     const first = new MaskedLMTrainer(firstModel, source, base);
     await first.train({ maxSteps: 4 });
@@ -132,7 +145,7 @@ describe('MaskedLMTrainer', () => {
   });
 
   it('writes periodic checkpoints, keeps the last ones, and records the run', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'icd-mlm-ckpt-'));
+    const directory = await makeTempDirectory(join(tmpdir(), 'icd-mlm-ckpt-'));
     const model = createTinyMaskedLM(vocabSize, 8, 16, 5);
     const lines: string[] = [];
     const trainer = new MaskedLMTrainer(model, source, {
@@ -184,7 +197,7 @@ describe('MaskedLMTrainer', () => {
   });
 
   it('refuses mismatched or broken checkpoints and bad options', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'icd-mlm-bad-'));
+    const directory = await makeTempDirectory(join(tmpdir(), 'icd-mlm-bad-'));
     const model = createTinyMaskedLM(vocabSize, 8, 16, 7);
     const trainer = new MaskedLMTrainer(model, source, { ...base, totalSteps: 2 });
     await trainer.train({ maxSteps: 1 });
