@@ -1,0 +1,7 @@
+/**
+ * `@icd/heads/node`: everything of the main entry, plus heads and head coders to and from folders.
+ *
+ * @packageDocumentation
+ */
+
+export * from './index.js';
