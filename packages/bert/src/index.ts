@@ -10,6 +10,7 @@ export type { PooledDocument, PoolWindowsOptions, WindowPooling } from '@icd/poo
 export { encodeLongText, poolWindows, windowPoolings, windowsOf } from '@icd/pooling';
 export type { BackendName, BackendReport, SelectBackendOptions } from './backend/select-backend.js';
 export { backendNames, ensureBackend, selectBackend } from './backend/select-backend.js';
+export type { GpuAdapterDescription, GpuLike } from './backend/webgpu-setup.js';
 export type { PretrainedOptions } from './checkpoint/assemble-pretrained.js';
 export { canonicalName } from './checkpoint/canonical-name.js';
 export type { LoadReport } from './checkpoint/load-report.js';

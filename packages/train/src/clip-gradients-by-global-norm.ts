@@ -21,6 +21,19 @@ export function globalNorm(gradients: ReadonlyMap<string, tf.Tensor>): number {
   return norm;
 }
 
+/** {@link globalNorm} read back with `await data()` (GPU backends). @internal */
+export async function globalNormAsync(gradients: ReadonlyMap<string, tf.Tensor>): Promise<number> {
+  if (gradients.size === 0) return 0;
+  const squared = tf.tidy(() =>
+    tf.addN([...gradients.values()].map((gradient) => tf.sum(tf.square(gradient)))),
+  );
+  try {
+    return Math.sqrt((await squared.data())[0]!);
+  } finally {
+    squared.dispose();
+  }
+}
+
 /**
  * Rescales gradients so their global L2 norm is at most `maxNorm`, as `torch.nn.utils.clip_grad_norm_`:
  * c = min(1, maxNorm / (N + 1e-6)), gᵢ ← c·gᵢ (Pascanu et al. 2013). Returns NEW tensors (the caller

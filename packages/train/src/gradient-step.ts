@@ -1,6 +1,6 @@
 import { assertFiniteNumber, invalidArgument, TrainingError } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { globalNorm } from './clip-gradients-by-global-norm.js';
+import { globalNormAsync } from './clip-gradients-by-global-norm.js';
 import type { Objective, ObjectiveContext, ParameterGroup } from './trainer-options.js';
 
 /**
@@ -24,15 +24,17 @@ export function emptySums(): GradientSums {
 /**
  * Runs `objective` on one micro-batch under a gradient tape over `parameters` (name → variable) and
  * adds items·∇loss into `sums` (disposing what it replaces). Parameters the loss does not reach get no
- * entry. Throws a `TrainingError` on a non-finite loss. @internal
+ * entry. Throws a `TrainingError` on a non-finite loss. The loss and metrics are read back with
+ * `await data()`, never `dataSync()`: WebGPU in Node (Dawn) has no synchronous read-back at all, and in
+ * browsers a synchronous read stalls the GPU pipeline. @internal
  */
-export function accumulateMicroBatch<B>(
+export async function accumulateMicroBatch<B>(
   objective: Objective<B>,
   parameters: ReadonlyMap<string, tf.Variable>,
   batch: B,
   context: ObjectiveContext,
   sums: GradientSums,
-): void {
+): Promise<void> {
   let items = 1;
   let tokens: number | undefined;
   const metricTensors: tf.Scalar[] = [];
@@ -67,10 +69,18 @@ export function accumulateMicroBatch<B>(
     const loss = checkScalar(output.loss);
     return items === 1 ? loss : tf.mul(loss, items);
   }, variables);
-  const weighted = value.dataSync()[0]!;
-  value.dispose();
-  const metricValues = metricTensors.map((metric) => metric.dataSync()[0]!);
-  tf.dispose(metricTensors);
+  let weighted: number;
+  let metricValues: number[];
+  try {
+    weighted = (await value.data())[0]!;
+    metricValues = await Promise.all(metricTensors.map(async (metric) => (await metric.data())[0]!));
+  } catch (error) {
+    tf.dispose(Object.values(grads));
+    throw error;
+  } finally {
+    value.dispose();
+    tf.dispose(metricTensors);
+  }
   metricNames.forEach((name, index) => {
     metrics[name] = metricValues[index]!;
   });
@@ -111,18 +121,18 @@ function checkScalar(loss: tf.Tensor): tf.Scalar {
 /**
  * Divides the sums by their items, clips the global norm over all groups, and applies each group's
  * optimizer to its own parameters at `learningRates[group]`. Disposes `sums.gradients`.
- * Returns the gradient norm before clipping. @internal
+ * Returns the gradient norm before clipping (read back asynchronously, see accumulateMicroBatch). @internal
  */
-export function applyUpdate(
+export async function applyUpdate(
   groups: readonly ParameterGroup[],
   sums: GradientSums,
   maxGradNorm: number | null,
   learningRates: ReadonlyMap<string, number | undefined>,
-): number {
+): Promise<number> {
   try {
     if (sums.items === 0) return 0;
     // ‖Σ/n‖ = ‖Σ‖/n: one scale folds the mean and the clip coefficient (torch's clip_grad_norm_ rule).
-    const norm = globalNorm(sums.gradients) / sums.items;
+    const norm = (await globalNormAsync(sums.gradients)) / sums.items;
     const clip = maxGradNorm === null ? 1 : Math.min(1, maxGradNorm / (norm + 1e-6));
     const scale = clip / sums.items;
     for (const group of groups) {

@@ -107,7 +107,7 @@ export class Trainer<B> {
         update: async () => {
           const rates = this.learningRates();
           const sums = await this.accumulate();
-          const report = this.applySums(sums, rates);
+          const report = await this.applySums(sums, rates);
           return report;
         },
         runEvaluation: async (step) => evaluate!.run(step),
@@ -135,7 +135,7 @@ export class Trainer<B> {
             microBatch: this.microBatches,
             seed: deriveSeed(o.seed, this.microBatches),
           };
-          accumulateMicroBatch(o.objective, this.trained, batch, context, sums);
+          await accumulateMicroBatch(o.objective, this.trained, batch, context, sums);
         }
         this.microBatches++;
       }
@@ -147,11 +147,11 @@ export class Trainer<B> {
   }
 
   /** Applies (and disposes) summed gradients as one update; advances the step. @internal */
-  applySums(
+  async applySums(
     sums: GradientSums,
     rates: ReadonlyMap<string, number | undefined> = this.learningRates(),
-  ): UpdateReport {
-    applyUpdate(this.options.groups, sums, this.options.maxGradNorm, rates);
+  ): Promise<UpdateReport> {
+    await applyUpdate(this.options.groups, sums, this.options.maxGradNorm, rates);
     this.updates++;
     const metrics: Record<string, number> = {};
     for (const [name, value] of Object.entries(sums.metrics))

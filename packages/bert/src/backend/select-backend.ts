@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { releaseCrashHandlers, snapshotCrashHandlers } from './wasm-crash-handlers.js';
+import { type GpuAdapterDescription, type GpuLike, prepareWebGpu } from './webgpu-setup.js';
 
 /**
  * The tfjs backends {@link selectBackend} knows.
@@ -43,6 +44,13 @@ export interface SelectBackendOptions {
    * single-threaded SIMD binary and this is ignored (see docs/benchmarks/bert.md).
    */
   readonly threads?: number;
+  /**
+   * webgpu only: the WebGPU `GPU` object to run on. Default: the browser's `navigator.gpu`; in Node, Dawn
+   * from the optional `webgpu` package (`create(dawnOptions)`, its constants made globals).
+   */
+  readonly gpu?: GpuLike;
+  /** webgpu in Node, when icd loads Dawn itself: the flags for `create([...])`, e.g. `['backend=vulkan']`. */
+  readonly dawnOptions?: readonly string[];
 }
 
 /**
@@ -62,6 +70,8 @@ export interface BackendReport {
   readonly multiThreaded?: boolean;
   /** `tensorflow`: the package that provided it. */
   readonly package?: string;
+  /** `webgpu`: the adapter it runs on. */
+  readonly adapter?: GpuAdapterDescription;
 }
 
 const isNode =
@@ -109,7 +119,9 @@ const tensorflowHelp =
  * - `cpu`: plain JavaScript kernels; slow but always there.
  * - `tensorflow`: native TensorFlow via `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`, optional
  *   peer dependencies loaded only here; an `UnsupportedError` explains the install when absent.
- * - `webgl` / `webgpu`: browser backends from `@tensorflow/tfjs-backend-webgl` / `-webgpu`.
+ * - `webgl`: the browser backend of `@tensorflow/tfjs-backend-webgl`.
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu`, in browsers on `navigator.gpu` and in Node on Dawn (the
+ *   optional `webgpu` package, or the `gpu` object passed in); a typed error when no adapter exists.
  *
  * @example
  * ```ts
@@ -166,20 +178,34 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       await setOrThrow('tensorflow', `${source} failed to initialise`);
       return { backend, package: source };
     }
-    case 'webgl':
-    case 'webgpu': {
-      const specifier = `@tensorflow/tfjs-backend-${backend}`;
+    case 'webgl': {
+      const specifier = '@tensorflow/tfjs-backend-webgl';
       if (!(await importOptional(specifier)) || tf.findBackendFactory(backend) === null) {
         throw new UnsupportedError({
           feature: `backend:${backend}`,
-          message: `backend '${backend}' needs ${specifier}@4.22.0 installed and a browser with ${backend === 'webgl' ? 'WebGL' : 'WebGPU'}.`,
+          message: `backend 'webgl' needs ${specifier}@4.22.0 installed and a browser with WebGL.`,
         });
       }
-      await setOrThrow(
-        backend,
-        `the ${backend} backend failed to initialise (no ${backend === 'webgl' ? 'WebGL' : 'WebGPU'} here?)`,
-      );
+      await setOrThrow(backend, 'the webgl backend failed to initialise (no WebGL here?)');
       return { backend };
+    }
+    case 'webgpu': {
+      const adapter = await prepareWebGpu(options.gpu, options.dawnOptions);
+      const specifier = '@tensorflow/tfjs-backend-webgpu';
+      if (tf.findBackendFactory('webgpu') === null && !(await importOptional(specifier)))
+        throw new UnsupportedError({
+          feature: 'backend:webgpu',
+          message: `backend 'webgpu' needs ${specifier}@4.22.0 installed (same version as @tensorflow/tfjs-core).`,
+        });
+      if (tf.findBackendFactory('webgpu') === null)
+        throw new UnsupportedError({
+          feature: 'backend:webgpu',
+          message:
+            `${specifier} was imported before navigator.gpu existed (it registers only when it sees one), or ` +
+            'into another copy of @tensorflow/tfjs-core: let selectBackend import it, or import it after setting navigator.gpu.',
+        });
+      await setOrThrow('webgpu', 'the webgpu backend failed to initialise');
+      return { backend, adapter };
     }
   }
 }

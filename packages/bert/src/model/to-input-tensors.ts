@@ -100,8 +100,8 @@ function checkRange(fn: string, argument: string, data: Int32Array, limit: numbe
 
 /**
  * An int32 copy of a `[batch, sequence]` tensor whose values are checked to lie in `[0, limit)`: float
- * tensors must hold integers (2.5 is refused, not truncated), and int32 ones are range-checked with an
- * in-graph min/max (two numbers read back), so an out-of-vocabulary id fails here rather than giving
+ * tensors must hold integers (2.5 is refused, not truncated), and int32 ones are range-checked on their
+ * values, so an out-of-vocabulary id fails here rather than giving
  * garbage on wasm or a raw GatherV2 error on cpu.
  */
 function checkTensor(
@@ -118,15 +118,10 @@ function checkTensor(
     invalidArgument(fn, argument, `shape [${shape.join(', ')}] like the input`, tensor.shape);
   }
   if (tensor.dtype === 'int32' || tensor.dtype === 'bool') {
-    if (tensor.size > 0) {
-      const bounds = tf.tidy(() => {
-        const values = tf.cast(tensor, 'int32');
-        return tf.stack([tf.min(values), tf.max(values)]);
-      });
-      const [low, high] = bounds.dataSync() as unknown as [number, number];
-      bounds.dispose();
-      if (low < 0 || high >= limit) invalidArgument(fn, argument, expected, low < 0 ? low : high);
-    }
+    // The values are checked where they are: a tensor made from ids still holds them on the CPU (also on
+    // WebGPU, until its first use uploads it), so this reads no GPU buffer, which WebGPU in Node cannot
+    // do synchronously at all.
+    if (tensor.size > 0) checkRange(fn, argument, tensor.dataSync() as Int32Array, limit, expected);
     return (tensor.dtype === 'int32' ? tensor.clone() : tf.cast(tensor, 'int32')) as tf.Tensor2D;
   }
   if (tensor.dtype !== 'float32') invalidArgument(fn, argument, 'an int32 or float32 tensor', tensor.dtype);

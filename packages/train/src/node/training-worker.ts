@@ -97,7 +97,7 @@ async function handle(message: ToWorker): Promise<void> {
         if (message.present[index])
           sums.gradients.set(name, tf.tensor(view.subarray(offset, offset + size), shape, 'float32'));
       });
-      const report = trainer!.applySums(sums, rates);
+      const report = await trainer!.applySums(sums, rates);
       reply({ type: 'applied', learningRate: report.learningRate });
       return;
     }
