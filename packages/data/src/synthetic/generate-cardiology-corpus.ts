@@ -65,7 +65,12 @@ export interface GenerateCardiologyCorpusOptions {
  * purpose (a share `overlap` of findings comes from a confusable class: ACS vs. hypertensive emergency vs.
  * pulmonary embolism, AHF vs. acute left heart failure), the diagnosis is named only with probability
  * `explicitDiagnosis`, lengths run from about 50 to 1,500 words, classes are long-tailed, and labels can
- * be corrupted with `labelNoise`. A bag-of-words baseline does not reach 100% on it (see
+ * be corrupted with `labelNoise`. `evidence` lists, one entry per sentence in text order, the sentences that
+ * carry evidence for the note's TRUE code (`metadata.trueCode`, which differs from `codes[0]` on a noisy
+ * note): those with a finding drawn from the true class's own phrase banks (an atypical note's findings
+ * all come from other classes) and the discharge diagnosis when it names the disease; never negated symptoms, ruled-out differentials,
+ * confusable classes' findings or vague diagnoses. Offsets are `[start, end)` into `text`; the texts, codes, sections
+ * and metadata are those the generator wrote before it recorded evidence. A bag-of-words baseline does not reach 100% on it (see
  * docs/benchmarks/data.md). Every note starts with {@link SYNTHETIC_HEADER} and has
  * `metadata.synthetic === true`: it is demo and test data, never a patient.
  *
@@ -109,7 +114,7 @@ export function generateCardiologyCorpus(options: GenerateCardiologyCorpusOption
     const presentation = random.chance(atypical)
       ? CARDIOLOGY_PROFILES[random.pick(profile.confusable)]!
       : profile;
-    const { text, sections } = writeNote(
+    const { text, sections, evidence } = writeNote(
       profile,
       presentation,
       targetWords,
@@ -127,6 +132,12 @@ export function generateCardiologyCorpus(options: GenerateCardiologyCorpusOption
       codes: [code],
       language: 'en',
       sections,
+      evidence: evidence.map((span) => ({
+        code: label.code,
+        kind: 'diagnosis' as const,
+        text: text.slice(span.start, span.end),
+        spans: [span],
+      })),
       metadata: {
         synthetic: true,
         generator: '@icd/data generateCardiologyCorpus',

@@ -3,7 +3,7 @@ import type { SeededRandom } from '../random/seeded-random.js';
 import type { CardiologyProfile, FindingSlot } from './cardiology-profile.js';
 import { CARDIOLOGY_PROFILES } from './cardiology-profiles.js';
 import { fillTemplate } from './fill-template.js';
-import { NoteBuilder } from './note-builder.js';
+import { NoteBuilder, type NoteSentence } from './note-builder.js';
 import {
   BACKGROUND,
   DISCHARGE_MEDICATIONS,
@@ -17,9 +17,23 @@ import { SYNTHETIC_HEADER } from './synthetic-header.js';
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** A finding and whether it was drawn from the note's true class (so it is evidence for its code). */
+interface Drawn {
+  readonly text: string;
+  readonly own: boolean;
+}
+
+/** A sentence that is evidence as a whole when `own`. */
+const sentence = (text: string, own: boolean): NoteSentence =>
+  own ? { text, evidence: [0, text.length] } : { text };
+
 /**
  * Writes one note of class `profile` whose findings follow `presentation` (the same profile, or a
- * confusable one for an atypical presentation), about `targetWords` long.
+ * confusable one for an atypical presentation), about `targetWords` long. `evidence` holds the spans of
+ * the sentences that support `profile`'s code: those with a finding drawn from `profile`'s own phrase
+ * banks, and the discharge diagnosis when it names the disease (never a negated symptom, a ruled-out
+ * differential, a confusable class's finding or a vague diagnosis). Tracking evidence draws no random
+ * number, so the text is the same as without it.
  */
 export function writeNote(
   profile: CardiologyProfile,
@@ -31,70 +45,99 @@ export function writeNote(
   random: SeededRandom,
 ) {
   const other = () => CARDIOLOGY_PROFILES[random.pick(profile.confusable)]!;
-  const finding = (slot: FindingSlot) =>
-    fillTemplate(random.pick((random.chance(overlap) ? other() : presentation).pools[slot]), random);
+  const finding = (slot: FindingSlot): Drawn => {
+    const source = random.chance(overlap) ? other() : presentation;
+    return { text: fillTemplate(random.pick(source.pools[slot]), random), own: source === profile };
+  };
   // Two different findings of one slot ("... presented with X and Y", never "X and X").
-  const twoFindings = (slot: FindingSlot): [string, string] => {
+  const twoFindings = (slot: FindingSlot, join: string): Drawn => {
     const first = finding(slot);
     let second = finding(slot);
-    for (let attempt = 0; attempt < 3 && second === first; attempt++) second = finding(slot);
-    return [first, second];
+    for (let attempt = 0; attempt < 3 && second.text === first.text; attempt++) second = finding(slot);
+    return { text: `${first.text}${join}${second.text}`, own: first.own || second.own };
   };
+  /** `Finding.` as a sentence, evidence when the finding is the true class's. */
+  const findingSentence = (drawn: Drawn) => sentence(`${capitalize(drawn.text)}.`, drawn.own);
   const age = 28 + random.integer(62);
   const woman = random.chance(0.45);
   const pronoun = woman ? 'She' : 'He';
   const note = new NoteBuilder(SYNTHETIC_HEADER);
   const diagnosisName = random.pick(profile.names);
   const differential = other();
-  const blocks: [title: string, sentences: string[]][] = [
+  const blocks: [title: string, sentences: NoteSentence[]][] = [
     [
       'Past medical history',
       [
-        `${capitalize(
-          random
-            .shuffle([...BACKGROUND])
-            .slice(0, 1 + random.integer(4))
-            .join(', '),
-        )}.`,
-        ...(random.chance(0.3) ? [`Known ${random.pick(other().names)}.`] : []),
+        sentence(
+          `${capitalize(
+            random
+              .shuffle([...BACKGROUND])
+              .slice(0, 1 + random.integer(4))
+              .join(', '),
+          )}.`,
+          false,
+        ),
+        ...(random.chance(0.3) ? [sentence(`Known ${random.pick(other().names)}.`, false)] : []),
       ],
     ],
     [
       'Medications on admission',
       [
-        `${capitalize(
-          random
-            .shuffle([...MEDICATIONS])
-            .slice(0, 2 + random.integer(5))
-            .join(', '),
-        )}.`,
+        sentence(
+          `${capitalize(
+            random
+              .shuffle([...MEDICATIONS])
+              .slice(0, 2 + random.integer(5))
+              .join(', '),
+          )}.`,
+          false,
+        ),
       ],
     ],
-    ['Examination', [`On examination: ${twoFindings('exam').join(', ')}.`]],
-    ['ECG', [`${capitalize(finding('ecg'))}.`]],
-    ['Bloods', [`${capitalize(twoFindings('labs').join('; '))}.`]],
-    ['Imaging', [`${capitalize(finding('imaging'))}.`]],
+    [
+      'Examination',
+      [((exam) => sentence(`On examination: ${exam.text}.`, exam.own))(twoFindings('exam', ', '))],
+    ],
+    ['ECG', [findingSentence(finding('ecg'))]],
+    ['Bloods', [findingSentence(twoFindings('labs', '; '))]],
+    ['Imaging', [findingSentence(finding('imaging'))]],
     [
       'Differential diagnosis',
       [
-        random.chance(0.5)
-          ? `${capitalize(random.pick(differential.names))} was ruled out on ${random.pick(differential.ruledOutBy)}.`
-          : `No evidence of ${random.pick(differential.names)} on ${random.pick(differential.ruledOutBy)}.`,
+        sentence(
+          random.chance(0.5)
+            ? `${capitalize(random.pick(differential.names))} was ruled out on ${random.pick(differential.ruledOutBy)}.`
+            : `No evidence of ${random.pick(differential.names)} on ${random.pick(differential.ruledOutBy)}.`,
+          false,
+        ),
       ],
     ],
     [
       'Treatment and course',
-      [`Treated with ${twoFindings('treatment').join(' and ')}.`, `${capitalize(finding('course'))}.`],
+      [
+        ((treatment) => sentence(`Treated with ${treatment.text}.`, treatment.own))(
+          twoFindings('treatment', ' and '),
+        ),
+        findingSentence(finding('course')),
+      ],
     ],
   ];
-  note.add('Presenting complaint', [`${capitalize(finding('symptoms'))}.`]);
+  note.add('Presenting complaint', [findingSentence(finding('symptoms'))]);
+  const presentedWith = twoFindings('symptoms', ' and ');
   note.add('History of presenting complaint', [
-    `A ${age}-year-old ${woman ? 'woman' : 'man'} presented with ${twoFindings('symptoms').join(' and ')}.`,
+    sentence(
+      `A ${age}-year-old ${woman ? 'woman' : 'man'} presented with ${presentedWith.text}.`,
+      presentedWith.own,
+    ),
     `${pronoun} denied ${random.pick(CARDIOLOGY_PROFILES[random.pick(MDR_BERT_CODES).abbreviation]!.pools.symptoms).replace(/\{\w+\}/g, 'several')}.`,
   ]);
   // Short notes keep a random subset of the blocks (in the usual section order); long ones all of them,
   // then daily progress entries.
-  const countWords = (sentences: readonly string[]) => sentences.join(' ').split(' ').length + 2;
+  const countWords = (sentences: readonly NoteSentence[]) =>
+    sentences
+      .map((part) => part.text)
+      .join(' ')
+      .split(' ').length + 2;
   let words = note.wordCount;
   const chosen = new Set<number>();
   for (const blockIndex of random.shuffle(blocks.map((_, position) => position))) {
@@ -115,13 +158,24 @@ export function writeNote(
     return true;
   };
   const perDay = Math.max(1, Math.min(14, Math.ceil((targetWords - words) / (14 * 7))));
-  const progress: string[] = [];
+  const progress: NoteSentence[] = [];
   for (let day = 2; day <= 15; day++) {
     const sentences = random.shuffle([...FILLER, ...PLANS]).slice(0, perDay);
-    if (random.chance(0.6))
-      sentences[0] = `${capitalize(finding(random.pick(['exam', 'labs', 'course'] as const)))}.`;
-    const entry = `Day ${day}: ${sentences.join(' ')}`;
-    if (fits(entry)) progress.push(entry);
+    let own = false;
+    if (random.chance(0.6)) {
+      const drawn = finding(random.pick(['exam', 'labs', 'course'] as const));
+      sentences[0] = `${capitalize(drawn.text)}.`;
+      own = drawn.own;
+    }
+    const prefix = `Day ${day}: `;
+    const entry = `${prefix}${sentences.join(' ')}`;
+    // The day's entry holds several sentences; only its first (the finding) is evidence.
+    if (fits(entry))
+      progress.push(
+        own
+          ? { text: entry, evidence: [prefix.length, prefix.length + sentences[0]!.length] }
+          : { text: entry },
+      );
   }
   note.add('Progress', progress);
   const bloods: string[] = [];
@@ -140,16 +194,21 @@ export function writeNote(
       .join(', '),
   )}.`;
   if (fits(medications)) note.add('Discharge medications', [medications]);
-  const followUp: string[] = [];
+  const followUp: NoteSentence[] = [];
   for (const week of [2, 6, 12, 26]) {
-    const entry = `${random.pick(FOLLOW_UP)} at ${week} weeks: ${capitalize(finding('course'))}. ${random.pick(PLANS)}`;
-    if (fits(entry)) followUp.push(entry);
+    const lead = random.pick(FOLLOW_UP);
+    const drawn = finding('course');
+    const first = `${lead} at ${week} weeks: ${capitalize(drawn.text)}.`;
+    const entry = `${first} ${random.pick(PLANS)}`;
+    // The review's first sentence holds the finding; the plan after it is never evidence.
+    if (fits(entry))
+      followUp.push(drawn.own ? { text: entry, evidence: [0, first.length] } : { text: entry });
   }
   note.add('Follow-up', followUp);
   note.add('Discharge diagnosis', [
     random.chance(explicitDiagnosis)
-      ? `${capitalize(diagnosisName)}.`
-      : `${capitalize(random.pick(VAGUE_DIAGNOSES))}.`,
+      ? sentence(`${capitalize(diagnosisName)}.`, true)
+      : sentence(`${capitalize(random.pick(VAGUE_DIAGNOSES))}.`, false),
   ]);
-  return { text: note.toString(), sections: note.sections };
+  return { text: note.toString(), sections: note.sections, evidence: note.evidence };
 }
