@@ -12,6 +12,9 @@ export {
   mergePredictions,
   tuneEnsembleWeight,
 } from './ensemble/ensemble.js';
+export type { ClsActivation, ClsHeadConfig, ClsHeadJson, ClsPooling } from './layers/cls-head.js';
+export { ClsHead } from './layers/cls-head.js';
+export type { HeadParameterSpec } from './layers/head-parameters.js';
 export type { LbfgsOptions, LbfgsResult, Objective } from './lexical/lbfgs.js';
 export { minimizeLbfgs } from './lexical/lbfgs.js';
 export type { LexicalCoderJson, LexicalCoderOptions, LexicalTrainingNote } from './lexical/lexical-coder.js';
