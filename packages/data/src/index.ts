@@ -59,6 +59,11 @@ export { parseJsonl } from './loaders/parse-jsonl.js';
 export { SeededRandom } from './random/seeded-random.js';
 export type { FewShotSampleOptions, FewShotSampleResult } from './splits/few-shot-sample.js';
 export { fewShotSample } from './splits/few-shot-sample.js';
+export type {
+  MultiLabelFewShotSampleOptions,
+  MultiLabelFewShotSampleResult,
+} from './splits/multi-label-few-shot-sample.js';
+export { multiLabelFewShotSample } from './splits/multi-label-few-shot-sample.js';
 export type { SplitReport } from './splits/split-report.js';
 export { formatSplitReport } from './splits/split-report.js';
 export type { StratifiedSplitOptions, StratifiedSplitResult } from './splits/stratified-split.js';
