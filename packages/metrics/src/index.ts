@@ -42,6 +42,14 @@ export { formatLearningCurve, learningCurveSubsets } from './evaluation/learning
 export { selectRows } from './evaluation/select-rows.js';
 export type { TunedThresholds, TuneThresholdOptions } from './evaluation/tune-threshold.js';
 export { tuneThreshold } from './evaluation/tune-threshold.js';
+export type {
+  CodeEvidenceSpans,
+  EvidencePairs,
+  EvidenceSentenceOptions,
+  EvidenceSentenceScores,
+} from './evidence/evidence-sentence-scores.js';
+export { evidenceSentenceScores } from './evidence/evidence-sentence-scores.js';
+export { sentenceSpans } from './evidence/sentence-spans.js';
 export type { LabelVector, MatrixData, MatrixInput } from './internal/inputs.js';
 export type { ClassLabel } from './internal/labels.js';
 export type { RankingAverage, UndefinedLabelPolicy } from './ranking/average-binary-score.js';
