@@ -5,5 +5,7 @@
  * @packageDocumentation
  */
 
+export type { Engine, EngineLoadOptions } from './node/load-model-folder.js';
+export { ensureOnnxFile, exportFileName, loadEncoder, loadMaskedLM } from './node/load-model-folder.js';
 export type { OnnxFolderOptions } from './node/onnx-files.js';
 export { exportOnnxFile, loadOnnxEncoder, loadOnnxMaskedLM, resolveOnnxFile } from './node/onnx-files.js';

@@ -60,6 +60,8 @@ export interface ExportOnnxOptions {
    * Default false: standard ONNX operators only.
    */
   readonly fusedOperators?: boolean;
+  /** Extra `metadata_props` entries (e.g. the checkpoint's hash); the exporter's own `icd.*` keys win over them. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 const batch = 'batch_size';
@@ -187,6 +189,7 @@ export async function exportOnnx(
     producerVersion: '0.1.0',
     docString: 'BERT exported by @icd/onnx from @icd/bert weights (HF names; linear weights [in, out]).',
     metadata: {
+      ...options.metadata,
       'icd.config': JSON.stringify(config.toJson()),
       'icd.task': task,
       'icd.input': options.inputsEmbeds ? 'inputs_embeds' : 'input_ids',
