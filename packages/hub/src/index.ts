@@ -11,4 +11,5 @@ export type { HubErrorReason } from './hub-error.js';
 export { HubError } from './hub-error.js';
 export type { HubOptions } from './hub-options.js';
 export { isHubId } from './hub-options.js';
+export { defaultIgnorePatterns, matchesPattern } from './repo-patterns.js';
 export type { RevisionInfo } from './revision-info.js';

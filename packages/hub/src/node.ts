@@ -12,3 +12,5 @@ export { downloadToCache } from './node/download-to-cache.js';
 export { hubEnvironment } from './node/hub-environment.js';
 export type { PretrainedFolderOptions } from './node/pretrained-folder.js';
 export { pretrainedFolder } from './node/pretrained-folder.js';
+export type { ResolveFolderOptions } from './node/resolve-pretrained-folder.js';
+export { resolvePretrainedFolder } from './node/resolve-pretrained-folder.js';

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { HubError } from '../hub-error.js';
 import { errorForResponse, hubFetch, hubHeaders } from '../hub-http.js';
 import {
@@ -119,11 +117,12 @@ async function downloadBlob(
   }
   if (!response.ok || response.body === null) throw errorForResponse(response, repo, path);
   const append = start > 0 && response.status === 206;
+  // Written chunk by chunk through an open handle, so every byte received is on disk when the
+  // connection drops (a piped write stream may discard its queue), and the resume starts after it.
+  const handle = await open(incomplete, append ? 'a' : 'w');
   try {
-    await pipeline(
-      Readable.fromWeb(response.body as NodeReadableStream),
-      createWriteStream(incomplete, { flags: append ? 'a' : 'w' }),
-    );
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+      await handle.write(chunk);
   } catch (cause) {
     const have = existsSync(incomplete) ? (await stat(incomplete)).size : 0;
     throw new HubError({
@@ -133,6 +132,8 @@ async function downloadBlob(
       message: `download interrupted after ${have} of ${size ?? '?'} bytes (${(cause as Error).message}); run again to resume (the partial file ${incomplete} is not used until complete and checked)`,
       cause,
     });
+  } finally {
+    await handle.close();
   }
   const got = (await stat(incomplete)).size;
   const problem =

@@ -1,19 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, invalidArgument } from '@icd/core';
 import { HubError } from '../hub-error.js';
-import { inSubfolder, isHubId } from '../hub-options.js';
-import { fetchRevisionInfo, pullRequestsWith } from '../revision-info.js';
+import { inSubfolder } from '../hub-options.js';
+import { pullRequestsWith } from '../revision-info.js';
 import { chooseWeights, pickleMessage, shardNames, tokenizerFileNames } from '../weight-files.js';
-import { repoCacheFolder } from './cache-layout.js';
-import {
-  type CacheOptions,
-  cachedCommit,
-  downloadToCache,
-  settingsOf,
-  writeRef,
-} from './download-to-cache.js';
+import { type CacheOptions, downloadToCache } from './download-to-cache.js';
+import { openSnapshot } from './repo-snapshot.js';
 
 /**
  * Options of {@link pretrainedFolder}: what to fetch (`include`: `'model'` for `config.json` and the
@@ -28,17 +21,6 @@ import {
 export interface PretrainedFolderOptions extends CacheOptions {
   /** What to fetch (default `['model', 'tokenizer']`). */
   readonly include?: readonly ('model' | 'tokenizer')[];
-}
-
-async function listSnapshot(folder: string, prefix = ''): Promise<string[]> {
-  if (!existsSync(folder)) return [];
-  const out: string[] = [];
-  for (const entry of await readdir(folder, { withFileTypes: true })) {
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listSnapshot(join(folder, entry.name), path)));
-    else out.push(path);
-  }
-  return out;
 }
 
 /**
@@ -63,50 +45,15 @@ export async function pretrainedFolder(
   idOrFolder: string,
   options: PretrainedFolderOptions = {},
 ): Promise<string> {
-  if (typeof idOrFolder !== 'string' || idOrFolder === '')
-    invalidArgument('pretrainedFolder', 'idOrFolder', 'a folder path or a Hub model id', idOrFolder);
-  const { subfolder } = options;
-  if (existsSync(idOrFolder)) {
-    const folder = subfolder ? join(idOrFolder, subfolder) : idOrFolder;
-    if (!statSync(folder).isDirectory())
-      throw new CheckpointError({ file: folder, message: 'is not a folder' });
-    return folder;
-  }
-  if (!isHubId(idOrFolder))
-    throw new CheckpointError({
-      file: idOrFolder,
-      message: 'is neither an existing folder nor a Hub model id ("org/name")',
-    });
-  const repo = idOrFolder;
-  const settings = settingsOf(options);
-  const storage = repoCacheFolder(settings.cacheDir, repo);
-  let commit: string | undefined;
-  let files: readonly string[];
-  if (settings.offline) {
-    commit = await cachedCommit(storage, settings.revision);
-    if (commit === undefined)
-      throw new HubError({
-        repo,
-        reason: 'notCached',
-        message: `revision "${settings.revision}" is not in the cache ${settings.cacheDir}, and the network is off (localFilesOnly or HF_HUB_OFFLINE): load it once online`,
-      });
-    files = await listSnapshot(join(storage, 'snapshots', commit));
-  } else {
-    try {
-      const info = await fetchRevisionInfo(settings.connection, repo, settings.revision);
-      commit = info.commit;
-      files = info.files;
-      await writeRef(storage, settings.revision, commit);
-    } catch (error) {
-      // No answer at all: fall back to the cache, as huggingface_hub does when the Hub is unreachable.
-      const cached = await cachedCommit(storage, settings.revision);
-      if (!HubError.isInstance(error) || error.reason !== 'network' || error.status !== undefined || !cached)
-        throw error;
-      return pretrainedFolder(idOrFolder, { ...options, localFilesOnly: true });
-    }
-  }
-  const wanted: string[] = [];
   const include = options.include ?? ['model', 'tokenizer'];
+  if (!Array.isArray(include) || include.some((part) => part !== 'model' && part !== 'tokenizer'))
+    invalidArgument('pretrainedFolder', 'options.include', "an array of 'model' and 'tokenizer'", include);
+  const snapshot = await openSnapshot('pretrainedFolder', idOrFolder, options);
+  if ('folder' in snapshot) return snapshot.folder;
+  const { repo, commit, files, storage, settings } = snapshot;
+  const { subfolder } = options;
+  const fileOptions = { ...options, revision: commit, localFilesOnly: settings.offline };
+  const wanted: string[] = [];
   if (include.includes('model')) {
     const config = inSubfolder(subfolder, 'config.json');
     if (!files.includes(config))
@@ -137,7 +84,7 @@ export async function pretrainedFolder(
       });
     if (weights.kind === 'single') wanted.push(weights.file);
     else {
-      const indexPath = await downloadToCache(repo, weights.index, { ...options, revision: commit });
+      const indexPath = await downloadToCache(repo, weights.index, fileOptions);
       const shards = shardNames(await readFile(indexPath, 'utf8'));
       if (typeof shards === 'string') throw new CheckpointError({ file: indexPath, message: shards });
       wanted.push(...shards.map((shard) => inSubfolder(subfolder, shard)));
@@ -146,6 +93,6 @@ export async function pretrainedFolder(
   if (include.includes('tokenizer'))
     for (const name of tokenizerFileNames)
       if (files.includes(inSubfolder(subfolder, name))) wanted.push(inSubfolder(subfolder, name));
-  for (const path of wanted) await downloadToCache(repo, path, { ...options, revision: commit });
+  for (const path of wanted) await downloadToCache(repo, path, fileOptions);
   return join(storage, 'snapshots', commit, subfolder ?? '');
 }

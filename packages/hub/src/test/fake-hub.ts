@@ -18,6 +18,19 @@ export interface FakeRepo {
 }
 
 /**
+ * How {@link startFakeHub} behaves: `ranges: false` for a CDN that ignores `Range` (answers 200 with
+ * the whole file, so a resume must restart).
+ *
+ * @example
+ * ```ts
+ * const hub = await startFakeHub({}, { ranges: false });
+ * ```
+ */
+export interface FakeHubSettings {
+  readonly ranges?: boolean;
+}
+
+/**
  * A running fake Hub: its `endpoint`, the `requests` it answered (method and path), the `token` it
  * accepts for gated repos, `dropNext(path, afterBytes)` to cut the next CDN download of a file mid-way,
  * and `close()`.
@@ -55,7 +68,7 @@ interface Revision {
  * model downloads call: `GET /api/models/<id>/revision/<rev>` (sha, siblings), `GET
  * /api/models/<id>/refs?include_prs=1`, `HEAD`/`GET /<id>/resolve/<rev>/<path>` (ETag, X-Repo-Commit;
  * LFS files answer 302 to `/cdn/<sha256>` with X-Linked-Etag / X-Linked-Size), Range requests on the CDN,
- * 401 for gated repos without the token, 404 with X-Error-Code for missing repos, revisions and files.
+ * 401 for gated repos without a token and 403 with another token (X-Error-Code GatedRepo), 404 with X-Error-Code for missing repos, revisions and files.
  * Test helper; not part of the runtime API.
  *
  * @example
@@ -64,7 +77,10 @@ interface Revision {
  * await downloadToCache('org/tiny', 'config.json', { endpoint: hub.endpoint, cacheDir });
  * ```
  */
-export async function startFakeHub(repos: Readonly<Record<string, FakeRepo>>): Promise<FakeHub> {
+export async function startFakeHub(
+  repos: Readonly<Record<string, FakeRepo>>,
+  settings: FakeHubSettings = {},
+): Promise<FakeHub> {
   const revisions = new Map<string, Map<string, Revision>>();
   const blobs = new Map<string, Uint8Array>();
   for (const [id, repo] of Object.entries(repos)) {
@@ -105,8 +121,9 @@ export async function startFakeHub(repos: Readonly<Record<string, FakeRepo>>): P
     const id = decodeURIComponent((api ?? resolve)?.[1] ?? '');
     const byRevision = revisions.get(id);
     if (!byRevision) return fail(res, 404, 'RepoNotFound');
+    // As the Hub: no token → 401, a token without access to the gated repo → 403 (both GatedRepo).
     if (repos[id]?.gated && req.headers.authorization !== `Bearer ${token}`)
-      return fail(res, 401, 'GatedRepo');
+      return fail(res, req.headers.authorization ? 403 : 401, 'GatedRepo');
     if (api?.[2] === 'refs') {
       const pullRequests = [...byRevision.keys()]
         .filter((k) => k.startsWith('refs/pr/'))
@@ -145,7 +162,7 @@ export async function startFakeHub(repos: Readonly<Record<string, FakeRepo>>): P
   };
   const serveBlob = (req: IncomingMessage, res: ServerResponse, hash: string) => {
     const bytes = blobs.get(hash) as Uint8Array;
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const range = settings.ranges === false ? null : /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
     if (start >= bytes.length && range) {
       res.writeHead(416, { 'content-range': `bytes */${bytes.length}` });
@@ -160,7 +177,9 @@ export async function startFakeHub(repos: Readonly<Record<string, FakeRepo>>): P
     const cut = drops.get(hash);
     if (cut !== undefined) {
       drops.delete(hash);
-      res.write(body.subarray(0, cut), () => res.destroy());
+      // Cut a moment after the partial body is sent: an error on a fetch body stream discards the chunks
+      // the reader has not pulled yet, so an immediate cut would make what reaches the disk racy.
+      res.write(body.subarray(0, cut), () => setTimeout(() => res.destroy(), 30));
       return;
     }
     res.end(body);

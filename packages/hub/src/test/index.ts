@@ -4,5 +4,5 @@
  * @packageDocumentation
  */
 
-export type { FakeHub, FakeRepo } from './fake-hub.js';
+export type { FakeHub, FakeHubSettings, FakeRepo } from './fake-hub.js';
 export { startFakeHub } from './fake-hub.js';
