@@ -16,6 +16,7 @@ export { Encoding } from './encoding/encoding.js';
 export { EncodingData } from './encoding/encoding-data.js';
 export type { FetchTokenizerOptions } from './fetch-tokenizer.js';
 export { fetchTokenizer } from './fetch-tokenizer.js';
+export { loadPretrainedTokenizer } from './load-pretrained-tokenizer.js';
 export { createModel } from './models/create-model.js';
 export type { ModelJson } from './models/model.js';
 export { Model } from './models/model.js';

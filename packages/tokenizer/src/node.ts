@@ -6,6 +6,7 @@
  */
 
 export { loadTokenizer } from './load-tokenizer.js';
+export { loadPretrainedTokenizer } from './node/load-pretrained-tokenizer.js';
 export { saveTokenizer } from './save-tokenizer.js';
 export type { ReadCorpusLinesOptions } from './trainers/read-corpus-lines.js';
 export { readCorpusLines } from './trainers/read-corpus-lines.js';
