@@ -17,7 +17,7 @@ import type { Tokenizer } from './tokenizer.js';
  * UnsupportedError for a non-BERT `tokenizer_class` without `tokenizer.json`.
  * @example
  * ```ts
- * import { loadPretrainedTokenizer } from '@icd/tokenizer';
+ * // loadPretrainedTokenizer of the main entry (`@icd/tokenizer`)
  * const tokenizer = await loadPretrainedTokenizer('emilyalsentzer/Bio_ClinicalBERT');
  * tokenizer.encode('Chest pain').tokens; // ['[CLS]', 'chest', 'pain', '[SEP]']
  * ```
