@@ -9,11 +9,14 @@
 
 export type { ExportOnnxOptions, ExportTask } from './export/export-onnx.js';
 export { exportOnnx, onnxOpset } from './export/export-onnx.js';
+export type { ExportableHead } from './export/label-head-graph.js';
 export type { Quantization } from './export/linear-graph.js';
 export { quantizeColumns } from './export/quantize-weights.js';
 export type { ExportableBert, ExportableWeight } from './export/read-weights.js';
 export type { EmbeddingsInput } from './runtime/feeds.js';
 export { readModelMetadata } from './runtime/model-metadata.js';
+export type { OnnxClassifierOutput } from './runtime/onnx-classifier.js';
+export { OnnxClassifier } from './runtime/onnx-classifier.js';
 export { OnnxEncoder } from './runtime/onnx-encoder.js';
 export type { MaskedPositionsOutput } from './runtime/onnx-masked-lm.js';
 export { OnnxMaskedLM } from './runtime/onnx-masked-lm.js';

@@ -9,6 +9,7 @@ import {
   poolerGraph,
 } from './bert-encoder-graph.js';
 import { fusedLayerGraph } from './fused-layer-graph.js';
+import { type ExportableHead, labelHeadGraph } from './label-head-graph.js';
 import { LinearGraph, type Quantization, type WeightValues } from './linear-graph.js';
 import { maskedLMHeadGraph } from './masked-lm-head-graph.js';
 import { type ExportableBert, readWeights } from './read-weights.js';
@@ -60,6 +61,13 @@ export interface ExportOnnxOptions {
    * Default false: standard ONNX operators only.
    */
   readonly fusedOperators?: boolean;
+  /**
+   * A label head of `@icd/heads` (`ClsHead`, `LabelAttention`) to write after the encoder, in one
+   * file: outputs `logits` `[batch, numLabels]` (before sigmoid / softmax) and, for LabelAttention,
+   * `label_attention` `[batch, numLabels, sequence]`; the head's config (labels included) goes in the
+   * `icd.head` metadata. Task `'encoder'` only; the head stays float32 under `quantization: 'int8'`.
+   */
+  readonly head?: ExportableHead;
   /** Extra `metadata_props` entries (e.g. the checkpoint's hash); the exporter's own `icd.*` keys win over them. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -97,7 +105,7 @@ export async function exportOnnx(
   const quantization = options.quantization ?? 'none';
   assertOneOf(fn, 'quantization', quantization, ['none', 'int8'] as const);
   const { encoder, head } = await readWeights(fn, model);
-  const task = options.task ?? (head ? 'maskedLM' : 'encoder');
+  const task = options.task ?? (head && !options.head ? 'maskedLM' : 'encoder');
   assertOneOf(fn, 'task', task, ['encoder', 'maskedLM'] as const);
   if (task === 'maskedLM' && !head) {
     invalidArgument(fn, 'task', "'encoder' for a model without the masked-LM head (cls.predictions.*)", task);
@@ -109,6 +117,9 @@ export async function exportOnnx(
       "false with quantization 'int8' (the fused layers are float32)",
       true,
     );
+  }
+  if (options.head !== undefined && task !== 'encoder') {
+    invalidArgument(fn, 'task', "'encoder' with a label head (its logits replace the masked LM's)", task);
   }
   if (options.maskedPositions && task !== 'maskedLM') {
     invalidArgument(fn, 'maskedPositions', "false unless task is 'maskedLM'", options.maskedPositions);
@@ -163,6 +174,15 @@ export async function exportOnnx(
       config.hiddenSize,
     ]);
   }
+  let labelHead: Awaited<ReturnType<typeof labelHeadGraph>> | undefined;
+  if (options.head !== undefined) {
+    labelHead = await labelHeadGraph(graph, options.head, hidden, attentionMask, config.hiddenSize);
+    const labels = options.head.labels.length;
+    graph.output(labelHead.logits, 'logits', 'float', [batch, labels]);
+    if (labelHead.labelAttention) {
+      graph.output(labelHead.labelAttention, 'label_attention', 'float', [batch, labels, sequence]);
+    }
+  }
   if (task === 'maskedLM' && head) {
     let headInput = hidden;
     let rows = sequence;
@@ -183,7 +203,7 @@ export async function exportOnnx(
     graph.output(transformed, 'transformed_hidden_state', 'float', [batch, rows, config.hiddenSize]);
   }
   return graph.encode({
-    graphName: task === 'maskedLM' ? 'BertForMaskedLM' : 'BertModel',
+    graphName: labelHead ? 'BertWithLabelHead' : task === 'maskedLM' ? 'BertForMaskedLM' : 'BertModel',
     opset: onnxOpset,
     irVersion,
     producerVersion: '0.1.0',
@@ -196,6 +216,7 @@ export async function exportOnnx(
       'icd.masked_positions': String(options.maskedPositions ?? false),
       'icd.quantization': quantization,
       'icd.fused_operators': String(options.fusedOperators ?? false),
+      ...(labelHead ? { 'icd.head': JSON.stringify(labelHead.config) } : {}),
     },
   });
 }

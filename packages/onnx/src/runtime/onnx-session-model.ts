@@ -115,7 +115,7 @@ export class OnnxSessionModel {
     fn: string,
     source: OnnxModelSource,
     options: OnnxLoadOptions,
-  ): Promise<{ runtime: OrtModule; session: OrtSession; config: BertConfig }> {
+  ): Promise<{ runtime: OrtModule; session: OrtSession; config: BertConfig; bytes: Uint8Array }> {
     const bytes = await toBytes(fn, source);
     const config = resolveConfig(fn, readModelMetadata(bytes), options.config);
     if (
@@ -136,7 +136,12 @@ export class OnnxSessionModel {
       ...options.sessionOptions,
     };
     try {
-      return { runtime, session: await runtime.InferenceSession.create(bytes, sessionOptions), config };
+      return {
+        runtime,
+        session: await runtime.InferenceSession.create(bytes, sessionOptions),
+        config,
+        bytes,
+      };
     } catch (cause) {
       if (IcdError.isInstance(cause)) throw cause;
       invalidArgument(
