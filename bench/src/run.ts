@@ -13,6 +13,8 @@ const available = readdirSync(here, { withFileTypes: true })
   .map((entry) => entry.name)
   .sort();
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+// Flags (`pnpm bench heads --quick`) go to every suite run.
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
 const unknown = requested.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark suite(s): ${unknown.join(', ')}. Available: ${available.join(', ')}`);
@@ -21,7 +23,7 @@ if (unknown.length > 0) {
 let failed = 0;
 for (const name of requested.length > 0 ? requested : available) {
   console.log(`\n=== bench: ${name} ===`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, name, 'main.ts')], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, name, 'main.ts'), ...flags], {
     stdio: 'inherit',
     env: {
       ...process.env,

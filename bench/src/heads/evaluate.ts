@@ -4,6 +4,7 @@ import {
   bootstrapConfidenceInterval,
   f1Score,
   meanAveragePrecision,
+  meanAveragePrecisionDetails,
   precisionAtK,
   rocAucScore,
   selectRows,
@@ -12,6 +13,8 @@ import {
 export interface Figures {
   readonly map: number;
   readonly mapAll: number;
+  /** MAP (official) with its bootstrap interval over the documents it averages. */
+  readonly mapCell: string;
   readonly micro: string;
   readonly macro: string;
   readonly auc: string;
@@ -60,6 +63,7 @@ export function figures(
   gold: readonly Gold[],
   predictions: readonly NotePrediction[],
   top50: readonly string[],
+  resamples = 200,
 ): Figures {
   const goldMap = new Map(gold.map((note) => [note.id, note.codes]));
   const ranked = new Map(predictions.map((p) => [p.noteId, p.ranked.map((code) => code.code)]));
@@ -85,11 +89,28 @@ export function figures(
   };
   const cell = (name: keyof typeof stats) => {
     const interval = bootstrapConfidenceInterval(gold.length, (rows) => stats[name](rows), {
-      resamples: 200,
+      resamples,
       seed: 1,
     });
     return `${f3(interval.estimate)} [${f3(interval.lower)}, ${f3(interval.upper)}]`;
   };
+  // MAP's interval: the mean of per-document AP over resamples of the documents it averages.
+  const details = meanAveragePrecisionDetails(goldMap, ranked);
+  const perDocument = [...details.perDocument.entries()]
+    .filter(([id]) => ranked.has(id) && (ranked.get(id)?.length ?? 0) > 0)
+    .map(([, ap]) => ap);
+  const mapInterval =
+    perDocument.length > 1
+      ? bootstrapConfidenceInterval(
+          perDocument.length,
+          (rows) => {
+            let sum = 0;
+            for (const row of rows) sum += perDocument[row]!;
+            return sum / rows.length;
+          },
+          { resamples, seed: 1 },
+        )
+      : undefined;
   const raw = {
     map: meanAveragePrecision(goldMap, ranked),
     mapAll: meanAveragePrecision(goldMap, ranked, { averageOver: 'allGoldDocuments' }),
@@ -101,6 +122,10 @@ export function figures(
   return {
     map: raw.map,
     mapAll: raw.mapAll,
+    mapCell:
+      mapInterval === undefined
+        ? f3(raw.map)
+        : `${f3(raw.map)} [${f3(mapInterval.lower)}, ${f3(mapInterval.upper)}]`,
     micro: cell('micro'),
     macro: cell('macro'),
     auc: cell('auc'),
