@@ -5,6 +5,13 @@
  * @packageDocumentation
  */
 
+export type { EnqueueNotesOptions, NoteJobData } from './batch/enqueue-notes.js';
+export { DEFAULT_BATCH_QUEUE, enqueueNotes, jobIdOf } from './batch/enqueue-notes.js';
+export { pendingJobs, waitUntilDrained } from './batch/queue-progress.js';
+export { redisConnectionFromUrl } from './batch/redis-connection.js';
+export { assertNoteId, DirectoryResultStore, MAX_NOTE_ID_LENGTH } from './batch/result-store.js';
+export type { BatchResult, BatchWorker, BatchWorkerOptions } from './batch/run-batch-worker.js';
+export { runBatchWorker } from './batch/run-batch-worker.js';
 export * from './index.js';
 export type {
   CodingService,
