@@ -1,354 +1,478 @@
 /**
- * Benchmark of @icd/prompt on the MDR-BERT study's task: 13 cardiovascular ICD-10 codes, single-label,
- * on the synthetic cardiology corpus of @icd/data. A small BERT is pretrained (masked LM) on notes that
- * are not in the test split (cached under checkpoints/prompt-bench/), then every combination of
- * manual / soft / mixed template × manual / soft verbalizer is trained with a tunable PLM, early
- * stopping on a validation split carved from train, and scored once on test (accuracy, micro-F1,
- * macro-AUC with bootstrap 95% intervals), beside the naive-Bayes baseline of @icd/data on the same
- * split. Then speed: prediction notes/s at 256 and 512 tokens against the plain encoder forward, and
- * training examples/s. Writes docs/benchmarks/prompt.md.
+ * Benchmark of @icd/prompt against fine-tuning and the classic baselines, in one command:
  *
- * Run: pnpm bench prompt   (ICD_PROMPT_BENCH_QUICK=1 for a smoke run that writes nothing to docs/)
+ * (a) the MDR-BERT study's task — 13 cardiovascular ICD-10 codes, single-label, on the synthetic
+ *     cardiology corpus of @icd/data: manual / soft / mixed template × manual / soft verbalizer with a
+ *     tunable and with a frozen PLM; a few-shot learning curve (1, 2, 4, 8, 16, 32 notes per code and
+ *     the full set) of prompt learning (mixed template + soft verbalizer) vs [CLS] fine-tuning (ClsHead
+ *     of @icd/heads, same encoder, same engine) vs naive Bayes and TF-IDF + logistic regression;
+ * (b) CodiEsp-D, the 50 most frequent codes, multi-label, English: the same systems at the full train
+ *     split and a nested few-shot point or two (multiLabelFewShotSample of @icd/data);
+ * (c) speed: prediction notes/s and training examples/s of the mini encoder at 256 and 512 tokens, next
+ *     to the plain encoder forward.
+ *
+ * The PLM is the CodiEsp English encoder of the @icd/train issue (checkpoints/codiesp-en-tiny-v8000-s42,
+ * hidden 128, 2 layers, 75 minutes of masked-LM pretraining on 2 cores). Every choice (early stopping,
+ * best step, thresholds) is made on a validation split carved from train; the held-out split (synthetic
+ * test, CodiEsp dev) is scored once per system. Each finished run is cached as JSON under
+ * checkpoints/prompt-bench/results/, so a rerun skips it; the page (docs/benchmarks/prompt.md and the
+ * plot docs/benchmarks/prompt-few-shot.svg) is rebuilt from every finished run after each one.
+ *
+ * Run: pnpm bench prompt
+ *   ICD_PROMPT_BENCH_PARTS=main,fewshot,codiesp,speed,grid,frozen   (which parts, in this order)
+ *   ICD_PROMPT_BENCH_REPORT_ONLY=1                                  (rebuild the page from the cache)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from '@icd/bert';
-import { BertForMaskedLM } from '@icd/bert/node';
 import type { ClinicalNote } from '@icd/core';
-import { generateCardiologyCorpus, MDR_BERT_CODES, stratifiedSplit } from '@icd/data';
-import { bootstrapConfidenceInterval, f1Score, rocAucScore } from '@icd/metrics';
-import {
-  ManualTemplate,
-  ManualVerbalizer,
-  MixedTemplate,
-  type PromptBatch,
-  PromptForClassification,
-  SoftTemplate,
-  SoftVerbalizer,
-  type Template,
-  trainPromptModel,
-  type Verbalizer,
-} from '@icd/prompt';
-import { Tokenizer, WordPieceTrainer } from '@icd/tokenizer';
+import { fewShotSample, multiLabelFewShotSample } from '@icd/data';
 import * as tf from '@tensorflow/tfjs-core';
-// The same baseline the data package's tests and bench use (test support, not published).
-import { naiveBayesAccuracy } from '../../../packages/data/test/naive-bayes.js';
-import { pretrainedBert } from './pretrain-mlm.js';
+import { naiveBayesPosteriors } from './naive-bayes.js';
+import { ResultCache, type RunResult } from './result-cache.js';
+import { fixed, interval, scoreProbabilities } from './scores.js';
+import { measureSpeed, type SpeedRow } from './speed.js';
+import { lineChartSvg } from './svg-line-chart.js';
+import {
+  epochsFor,
+  type Recipe,
+  runCls,
+  runLexical,
+  runPrompt,
+  type SystemOutput,
+  type TemplateKind,
+  type VerbalizerKind,
+} from './systems.js';
+import { type BenchTask, codiespTask, indicatorRow, syntheticTask } from './tasks.js';
 
-const quick = process.env.ICD_PROMPT_BENCH_QUICK === '1';
-const seed = 21;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const cache = join(root, 'checkpoints', 'prompt-bench', quick ? 'quick' : 'full');
-const lines: string[] = [];
-const out = (line = '') => {
-  console.log(line);
-  lines.push(line);
-};
+const shared = resolve(root, '..', 'shared');
+const plmDir = join(root, 'checkpoints', 'codiesp-en-tiny-v8000-s42', 'model');
+const miniDir = join(root, 'checkpoints', 'compare-en-mini', 'model');
+// ICD_PROMPT_BENCH_SMOKE=1: a few notes and one epoch per run, cached apart, the page written under /tmp.
+const smoke = process.env.ICD_PROMPT_BENCH_SMOKE === '1';
+const resultsDir = join(root, 'checkpoints', 'prompt-bench', smoke ? 'smoke' : 'results');
+const cache = new ResultCache(resultsDir);
+const docsDir = smoke ? mkdtempSync(join(tmpdir(), 'prompt-bench-')) : join(root, 'docs', 'benchmarks');
+const reportOnly = process.env.ICD_PROMPT_BENCH_REPORT_ONLY === '1';
+const parts = (process.env.ICD_PROMPT_BENCH_PARTS ?? 'main,fewshot,codiesp,speed,grid,frozen').split(',');
+const seed = 21;
+const shots = [1, 2, 4, 8, 16, 32] as const;
 const load = () => loadavg()[0]!.toFixed(1);
-const fixed = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-const started = performance.now();
-const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+const started = new Date();
 
+if (!existsSync(join(plmDir, 'model.safetensors'))) {
+  console.error(
+    `The prompt bench needs the CodiEsp English encoder in ${plmDir}: make it with \`pnpm --filter @icd/bench pretrain-codiesp -- --language en --size tiny --minutes 75\`.`,
+  );
+  process.exit(1);
+}
 const backend = await selectBackend();
-out(`## @icd/prompt benchmark (${new Date().toISOString().slice(0, 10)})`);
-out();
-out(
-  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, tfjs backend \`${backend.backend}\`. ` +
-    `Load average at start: ${load()} (a shared machine: timings are noisy, compare within one run).`,
-);
-out(`Command: \`pnpm bench prompt\` (bench/src/prompt/main.ts)${quick ? ', QUICK smoke settings' : ''}.`);
-out();
+const shrink = (task: BenchTask): BenchTask =>
+  smoke
+    ? {
+        ...task,
+        train: task.train.slice(0, 40),
+        validation: task.validation.slice(0, 8),
+        heldOut: task.heldOut.slice(0, 24),
+      }
+    : task;
+const synthetic = shrink(syntheticTask(seed));
+const codiespFull = await codiespTask(shared, 13);
+const codiesp = codiespFull && shrink(codiespFull);
 
-// 1. Data: test split first; validation carved from train (never test); pretraining text excludes test.
-// Sized for a shared 2-core machine under heavy load (a few CPU-minutes): short notes, a 64-token window.
-const sizes = quick
-  ? {
-      corpus: 260,
-      unlabelled: 200,
-      steps: 30,
-      epochs: 1,
-      words: [20, 50] as [number, number],
-      window: 64,
-      hidden: 64,
-    }
-  : {
-      corpus: 330,
-      unlabelled: 600,
-      steps: 100,
-      epochs: 12,
-      words: [20, 50] as [number, number],
-      window: 96,
-      hidden: 64,
-    };
-const label = (note: ClinicalNote) => note.codes[0]!;
-const corpus = generateCardiologyCorpus({ size: sizes.corpus, seed, words: sizes.words });
-const outer = stratifiedSplit(corpus, { seed, label, ratios: { train: 2, test: 1 } });
-const inner = stratifiedSplit(outer.parts.train!, {
-  seed: seed + 1,
-  label,
-  ratios: { train: 4, validation: 1 },
-});
-const [train, validation, test] = [inner.parts.train!, inner.parts.validation!, outer.parts.test!];
-const unlabelled = generateCardiologyCorpus({ size: sizes.unlabelled, seed: seed + 100, words: sizes.words });
-const pretrainingTexts = [...unlabelled, ...train, ...validation].map((note) => note.text);
-out('### Task and protocol');
-out();
-out(
-  `Synthetic cardiology notes (\`generateCardiologyCorpus\`, seed ${seed}, ${sizes.words[0]}–${sizes.words[1]} words, a ${sizes.window}-token window): ${train.length} train, ${validation.length} validation ` +
-    `(carved from train by \`stratifiedSplit\`), ${test.length} test; 13 codes (the study's Table 1), one per note. ` +
-    'Hyperparameters, early stopping and the best epoch are chosen on validation only; test is scored once per configuration.',
-);
-out();
-
-// 2. Vocabulary and PLM (cached).
-mkdirSync(cache, { recursive: true });
-let tokenizer: Tokenizer;
-try {
-  tokenizer = Tokenizer.fromJSON(
-    (await import('node:fs')).readFileSync(join(cache, 'plm', 'tokenizer.json'), 'utf8'),
-  );
-} catch {
-  tokenizer = (
-    await new WordPieceTrainer({ vocabSize: 3000, minFrequency: 2 }).train(pretrainingTexts)
-  ).toTokenizer();
-}
-const { plm: pretrained, report } = await pretrainedBert(join(cache, 'plm'), tokenizer, pretrainingTexts, {
-  steps: sizes.steps,
-  batchSize: 16,
-  length: sizes.window,
+// Recipes: fixed in advance (no search; the study ran 100 random-search trials), the same for prompt and
+// [CLS] models: AdamW 5e-4 for the PLM / encoder, 7e-3 for the soft verbalizer Θ and the ClsHead (the
+// study's verbalizer rate), Adafactor 0.3 for soft tokens (trainPromptModel's default, the study's).
+const syntheticRecipe = (trainSize: number): Recipe => ({
+  epochs: smoke ? 1 : epochsFor(trainSize, 500, 3, 20),
+  batchSize: 8,
+  plmRate: 5e-4,
+  headRate: 7e-3,
+  patience: 3,
+  evaluations: 8,
   seed,
-  hiddenSize: sizes.hidden,
 });
-const plmConfig = pretrained.config;
-pretrained.dispose();
-out('### The PLM');
-out();
-out(
-  `BERT with hidden ${plmConfig.hiddenSize}, ${plmConfig.numHiddenLayers} layers, ${plmConfig.numAttentionHeads} heads, intermediate ${plmConfig.intermediateSize}, ` +
-    `${plmConfig.maxPositionEmbeddings} positions, a ${tokenizer.vocabSize}-token WordPiece vocabulary trained on the pretraining text ` +
-    `(${pretrainingTexts.length} notes: ${unlabelled.length} extra synthetic notes + train + validation, never test). ` +
-    (report.cached
-      ? `Loaded from the cache \`${join('checkpoints', 'prompt-bench', quick ? 'quick' : 'full', 'plm')}\` (delete it to retrain).`
-      : `Masked-LM pretraining: ${report.steps} steps of 16 × ${sizes.window} tokens in ${fixed(report.seconds, 0)} s; loss ${fixed(report.firstLoss, 2)} → ${fixed(report.lastLoss, 2)}; ` +
-        `masked-token accuracy on a fresh masking of 64 training notes ${fixed(report.maskedAccuracy)}.`),
-);
-out();
-console.log(`[${elapsed()}] PLM ready (load ${load()})`);
+const codiespRecipe = (trainSize: number): Recipe => ({
+  epochs: smoke ? 1 : epochsFor(trainSize, 800, 2, 12),
+  batchSize: 8,
+  plmRate: 5e-4,
+  headRate: 7e-3,
+  patience: 2,
+  evaluations: 4,
+  seed,
+});
 
-// 3. The grid.
-const classes = MDR_BERT_CODES.map((code) => code.code);
-const labelWords = Object.fromEntries(MDR_BERT_CODES.map((code) => [code.code, [code.name.toLowerCase()]]));
-const templates = {
-  manual: '{"placeholder":"text_a"} the patient can be diagnosed as {"mask"} .',
-  soft: '{"placeholder":"text_a"} {"mask"} .',
-  // The study's mixed template (Results, "Mixed template").
-  mixed: '{"placeholder": "text_a"} patient {"soft": "can be diagnosed as "} {"mask"}.',
-} as const;
-const loadPlm = () => BertForMaskedLM.fromPretrained(join(cache, 'plm'), { tokenizer });
-
-function buildTemplate(kind: keyof typeof templates, plm: BertForMaskedLM, maxLength: number): Template {
-  const options = { tokenizer, text: templates[kind], maxLength };
-  if (kind === 'manual') return new ManualTemplate(options);
-  if (kind === 'soft') return new SoftTemplate({ ...options, model: plm, numTokens: 8 });
-  return new MixedTemplate({ ...options, model: plm, seed });
-}
-
-function buildVerbalizer(kind: 'manual' | 'soft', plm: BertForMaskedLM): Verbalizer {
-  return kind === 'manual'
-    ? new ManualVerbalizer({ tokenizer, classes, labelWords, multiTokenHandler: 'mean' })
-    : new SoftVerbalizer({ tokenizer, classes, labelWords, model: plm });
-}
-
-const toExamples = (notes: readonly ClinicalNote[]) =>
-  notes.map((note) => ({ input: note.text, labels: note.codes[0]! }));
-const truthIndex = test.map((note) => classes.indexOf(note.codes[0]!));
-const oneHot = (index: number) => classes.map((_, j) => (j === index ? 1 : 0));
-
-interface Scores {
-  accuracy: ReturnType<typeof bootstrapConfidenceInterval>;
-  microF1: ReturnType<typeof bootstrapConfidenceInterval>;
-  macroAuc: ReturnType<typeof bootstrapConfidenceInterval>;
-}
-
-function score(probabilities: Float32Array[]): Scores {
-  const predicted = probabilities.map((row) => row.indexOf(Math.max(...row)));
-  const pick = <T>(values: readonly T[], indices: Uint32Array) => Array.from(indices, (i) => values[i]!);
-  const options = { resamples: quick ? 50 : 500, seed };
-  return {
-    accuracy: bootstrapConfidenceInterval(
-      test.length,
-      (idx) => pick(predicted, idx).filter((p, k) => p === truthIndex[idx[k]!]).length / idx.length,
-      options,
-    ),
-    microF1: bootstrapConfidenceInterval(
-      test.length,
-      (idx) =>
-        f1Score(pick(truthIndex, idx).map(oneHot), pick(predicted, idx).map(oneHot), { average: 'micro' }),
-      options,
-    ),
-    macroAuc: bootstrapConfidenceInterval(
-      test.length,
-      (idx) =>
-        rocAucScore(
-          pick(truthIndex, idx).map(oneHot),
-          pick(probabilities, idx).map((row) => Array.from(row)),
-          { average: 'macro', undefinedLabels: 'skip' },
+async function run(
+  task: BenchTask,
+  key: string,
+  system: string,
+  trainSize: number,
+  compute: () => Promise<SystemOutput> | SystemOutput,
+): Promise<RunResult | undefined> {
+  const result = await cache.getOrRun(
+    key,
+    async () => {
+      const output = await compute();
+      const { probabilities, thresholds, ...rest } = output;
+      return {
+        system,
+        trainSize,
+        ...rest,
+        ...(thresholds && task.multiLabel ? { threshold: thresholds[0]! } : {}),
+        scores: scoreProbabilities(
+          task.heldOut.map((note) => indicatorRow(task, note)),
+          probabilities,
+          {
+            multiLabel: task.multiLabel,
+            ...(thresholds ? { thresholds } : {}),
+            resamples: task.multiLabel ? 200 : 500,
+            seed,
+          },
         ),
-      options,
-    ),
-  };
-}
-
-const interval = (value: ReturnType<typeof bootstrapConfidenceInterval>) =>
-  `${fixed(value.estimate)} [${fixed(value.lower)}, ${fixed(value.upper)}]`;
-const rows: string[] = [];
-let best: { name: string; accuracy: number } | undefined;
-for (const templateKind of ['manual', 'soft', 'mixed'] as const) {
-  for (const verbalizerKind of ['manual', 'soft'] as const) {
-    const plm = await loadPlm();
-    const template = buildTemplate(templateKind, plm, sizes.window);
-    const verbalizer = buildVerbalizer(verbalizerKind, plm);
-    const model = new PromptForClassification({ template, plm, verbalizer });
-    const trainable = [...template.weights.values(), ...verbalizer.weights.values()].reduce(
-      (n, v) => n + v.size,
-      0,
-    );
-    const result = await trainPromptModel(model, toExamples(train), {
-      epochs: sizes.epochs,
-      batchSize: 16,
-      learningRates: { plm: 2e-3 },
-      validation: { examples: toExamples(validation), patience: 2 },
-      seed,
-    });
-    const probabilities = await model.predictProbabilities(test.map((note) => note.text));
-    const scores = score(probabilities);
-    const name = `${templateKind} template + ${verbalizerKind} verbalizer`;
-    if (!best || scores.accuracy.estimate > best.accuracy)
-      best = { name, accuracy: scores.accuracy.estimate };
-    rows.push(
-      `| ${templateKind} | ${verbalizerKind} | ${trainable.toLocaleString('en')} | ${fixed(result.validation?.accuracy ?? Number.NaN)} (step ${result.best?.step ?? '—'}) | ` +
-        `${interval(scores.accuracy)} | ${interval(scores.microF1)} | ${interval(scores.macroAuc)} | ${fixed(result.tokensPerSecond, 1)} | ${(result.truncationRate * 100).toFixed(0)}% |`,
-    );
-    console.log(`[${elapsed()}] ${name}: test accuracy ${fixed(scores.accuracy.estimate)} (load ${load()})`);
-    if (!quick)
-      writeFileSync(
-        join(root, 'docs', 'benchmarks', 'prompt.md'),
-        `${[...lines, '(partial run: grid rows so far)', '', ...rows].join('\n')}\n`,
-      );
-    model.dispose();
-  }
-}
-const naiveBayes = naiveBayesAccuracy(train, test);
-const majority = (() => {
-  const counts = new Map<string, number>();
-  for (const note of train) counts.set(note.codes[0]!, (counts.get(note.codes[0]!) ?? 0) + 1);
-  const top = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
-  return test.filter((note) => note.codes[0] === top).length / test.length;
-})();
-out('### Manual, soft and mixed templates × manual and soft verbalizers (tunable PLM)');
-out();
-out(
-  `Each run starts from the same pretrained PLM; ${sizes.epochs} epochs of batch 16 at ${sizes.window} tokens, learning rates PLM 2e-3 (AdamW), ` +
-    "soft tokens 0.3 (Adafactor, no relative step), verbalizer 7e-3 (AdamW) — the study's Table 2 optimum for the last two —, " +
-    "linear warm-up 10% then decay; the weights of the best validation accuracy are restored (patience 2). Label words: each code's name " +
-    '(`MDR_BERT_CODES`, mean over its word pieces); the soft verbalizer starts Θ from them. Test figures with bootstrap 95% intervals ' +
-    `(${quick ? 50 : 500} resamples); micro-F1 of one code per note equals accuracy.`,
-);
-out();
-out(
-  '| template | verbalizer | prompt parameters | validation accuracy (best step) | test accuracy [95% CI] | test micro-F1 [95% CI] | test macro-AUC [95% CI] | training examples/s | notes shortened |',
-);
-out('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const row of rows) out(row);
-out(
-  `| naive Bayes (@icd/data, words) | — | — | — | ${fixed(naiveBayes)} | ${fixed(naiveBayes)} | — | — | — |`,
-);
-out(`| majority class | — | — | — | ${fixed(majority)} | — | 0.500 | — | — |`);
-out();
-out(
-  `Best on test: ${best?.name}. The study found mixed template + soft verbalizer best on real notes (micro-F1 0.838 with MDR-BERT).`,
-);
-out();
-
-// 4. Speed: prediction at 256 and 512 tokens vs the plain encoder forward; training at 256 tokens.
-out('### Speed');
-out();
-const longNotes = generateCardiologyCorpus({ size: 16, seed: seed + 7, words: [700, 900] }).map(
-  (note) => note.text,
-);
-out(
-  '| tokens | prompt forward (mixed + soft) notes/s | plain encoder forward notes/s | prompt / encoder | predict end to end (tokenize, wrap, forward) notes/s | prompt training examples/s |',
-);
-out('| --- | --- | --- | --- | --- | --- |');
-for (const length of [256, 512]) {
-  const plm = await loadPlm();
-  const template = buildTemplate('mixed', plm, length);
-  const model = new PromptForClassification({
-    template,
-    plm,
-    verbalizer: buildVerbalizer('soft', plm),
-    batchSize: 8,
-  });
-  await model.predictProbabilities(longNotes.slice(0, 8)); // warm-up
-  let begin = performance.now();
-  await model.predictProbabilities(longNotes);
-  const predictRate = longNotes.length / ((performance.now() - begin) / 1000);
-  // Same pre-wrapped batches for both: the prompt forward (template embeddings + encoder + mask gather +
-  // head transform + Θ) against the encoder alone, so tokenization is not in either figure.
-  const wrapped: PromptBatch[] = [];
-  for (let i = 0; i < longNotes.length; i += 8) wrapped.push(template.wrapBatch(longNotes.slice(i, i + 8)));
-  const ids = wrapped.map((batch) =>
-    tf.tensor2d(batch.inputIds.data, batch.inputIds.shape as [number, number], 'int32'),
+      };
+    },
+    reportOnly,
   );
-  const encoder = async (input: tf.Tensor2D) => {
-    const { lastHiddenState } = plm.forward({ inputIds: input });
-    await lastHiddenState.data();
-    lastHiddenState.dispose();
-  };
-  const prompt = async (batch: (typeof wrapped)[number]) => {
-    const scores = model.forward(batch);
-    await scores.data();
-    scores.dispose();
-  };
-  await encoder(ids[0]!);
-  await prompt(wrapped[0]!);
-  let promptSeconds = 0;
-  let encoderSeconds = 0;
-  // Interleaved, so both see the same machine load.
-  for (const [i, batch] of wrapped.entries()) {
-    begin = performance.now();
-    await prompt(batch);
-    promptSeconds += (performance.now() - begin) / 1000;
-    begin = performance.now();
-    await encoder(ids[i]!);
-    encoderSeconds += (performance.now() - begin) / 1000;
+  if (result && !reportOnly) writePage();
+  return result;
+}
+
+const syntheticShot = (n: number | 'full') =>
+  n === 'full'
+    ? synthetic.train
+    : fewShotSample(synthetic.train, { n, seed, label: (note) => note.codes[0]!, perClass: true }).items;
+const codiespShot = (n: number | 'full') =>
+  n === 'full' || !codiesp
+    ? (codiesp?.train ?? [])
+    : multiLabelFewShotSample(codiesp.train, {
+        n,
+        seed,
+        labels: (note) => note.codes,
+        classes: codiesp.classes,
+      }).items;
+
+const promptKey = (prefix: string, t: TemplateKind, v: VerbalizerKind, frozen: boolean, n: number | 'full') =>
+  `${prefix}-prompt-${t}-${v}-${frozen ? 'frozen' : 'tuned'}-n${n}`;
+
+async function promptRun(
+  task: BenchTask,
+  prefix: string,
+  t: TemplateKind,
+  v: VerbalizerKind,
+  frozen: boolean,
+  n: number | 'full',
+  train: readonly ClinicalNote[],
+  recipe: (size: number) => Recipe,
+) {
+  return run(
+    task,
+    promptKey(prefix, t, v, frozen, n),
+    `prompt: ${t} template + ${v} verbalizer, ${frozen ? 'frozen' : 'tunable'} PLM`,
+    train.length,
+    () =>
+      runPrompt(task, plmDir, { template: t, verbalizer: v, freezePlm: frozen }, train, recipe(train.length)),
+  );
+}
+
+const baselines = async (
+  task: BenchTask,
+  prefix: string,
+  n: number | 'full',
+  train: readonly ClinicalNote[],
+) => {
+  if (!task.multiLabel)
+    await run(task, `${prefix}-naive-bayes-n${n}`, 'naive Bayes (words)', train.length, () => ({
+      probabilities: naiveBayesPosteriors(
+        train.map((note) => ({ text: note.text, label: note.codes[0]! })),
+        task.classes,
+        task.heldOut.map((note) => note.text),
+      ),
+    }));
+  await run(
+    task,
+    `${prefix}-tfidf-lr-n${n}`,
+    'TF-IDF + logistic regression (LexicalCoder)',
+    train.length,
+    () => runLexical(task, train),
+  );
+};
+
+const clsRun = (
+  task: BenchTask,
+  prefix: string,
+  n: number | 'full',
+  train: readonly ClinicalNote[],
+  recipe: (size: number) => Recipe,
+  frozen = false,
+) =>
+  run(
+    task,
+    `${prefix}-cls-${frozen ? 'frozen' : 'tuned'}-n${n}`,
+    `[CLS] fine-tuning (ClsHead, ${frozen ? 'frozen' : 'tunable'} encoder)`,
+    train.length,
+    () => runCls(task, plmDir, train, recipe(train.length), frozen),
+  );
+
+const speedFile = join(resultsDir, 'speed.json');
+let speed: { rows: SpeedRow[]; note: string } | undefined = existsSync(speedFile)
+  ? JSON.parse(readFileSync(speedFile, 'utf8'))
+  : undefined;
+
+if (!reportOnly) {
+  for (const part of parts) {
+    console.log(`[${new Date().toISOString().slice(11, 19)}] part ${part} (load ${load()})`);
+    if (part === 'main') {
+      await baselines(synthetic, 'syn', 'full', synthetic.train);
+      await promptRun(synthetic, 'syn', 'mixed', 'soft', false, 'full', synthetic.train, syntheticRecipe);
+      await clsRun(synthetic, 'syn', 'full', synthetic.train, syntheticRecipe);
+    } else if (part === 'fewshot') {
+      for (const n of shots) {
+        const train = syntheticShot(n);
+        await baselines(synthetic, 'syn', n, train);
+        await promptRun(synthetic, 'syn', 'mixed', 'soft', false, n, train, syntheticRecipe);
+        await clsRun(synthetic, 'syn', n, train, syntheticRecipe);
+      }
+    } else if (part === 'grid' || part === 'frozen') {
+      const frozen = part === 'frozen';
+      for (const t of ['manual', 'soft', 'mixed'] as const)
+        for (const v of ['manual', 'soft'] as const)
+          await promptRun(synthetic, 'syn', t, v, frozen, 'full', synthetic.train, syntheticRecipe);
+      if (frozen) await clsRun(synthetic, 'syn', 'full', synthetic.train, syntheticRecipe, true);
+    } else if (part === 'codiesp') {
+      if (!codiesp) {
+        console.log(`CodiEsp not found under ${shared}/data/codiesp: part skipped`);
+        continue;
+      }
+      for (const n of ['full', 4] as const) {
+        const train = codiespShot(n);
+        await baselines(codiesp, 'codiesp', n, train);
+        await promptRun(codiesp, 'codiesp', 'mixed', 'soft', false, n, train, codiespRecipe);
+        await clsRun(codiesp, 'codiesp', n, train, codiespRecipe);
+      }
+    } else if (part === 'speed') {
+      if (!speed) {
+        speed = await measureSpeed(existsSync(join(miniDir, 'model.safetensors')) ? miniDir : plmDir, seed);
+        writeFileSync(speedFile, `${JSON.stringify(speed, null, 1)}\n`);
+      }
+      writePage();
+    } else console.log(`unknown part ${part} (main, fewshot, grid, codiesp, speed, frozen)`);
   }
-  const promptRate = longNotes.length / promptSeconds;
-  const encoderRate = longNotes.length / encoderSeconds;
-  tf.dispose(ids);
-  const training = await trainPromptModel(
-    model,
-    longNotes.slice(0, 16).map((text, i) => ({ input: text, labels: classes[i % classes.length]! })),
-    { epochs: 1, batchSize: 8, seed },
+}
+writePage();
+console.log(`tfjs tensors alive at the end: ${tf.memory().numTensors}; page: ${join(docsDir, 'prompt.md')}`);
+
+// ---------------------------------------------------------------------------------------------------
+// The page.
+
+function writePage(): void {
+  const lines: string[] = [];
+  const out = (line = '') => lines.push(line);
+  const all = (prefix: string) =>
+    ['full', ...shots].flatMap((n) => [
+      cache.get(`${prefix}-naive-bayes-n${n}`),
+      cache.get(`${prefix}-tfidf-lr-n${n}`),
+      cache.get(promptKey(prefix, 'mixed', 'soft', false, n as number)),
+      cache.get(`${prefix}-cls-tuned-n${n}`),
+    ]);
+  const results = [
+    ...all('syn'),
+    ...all('codiesp'),
+    ...(['manual', 'soft', 'mixed'] as const).flatMap((t) =>
+      (['manual', 'soft'] as const).flatMap((v) => [
+        cache.get(promptKey('syn', t, v, false, 'full')),
+        cache.get(promptKey('syn', t, v, true, 'full')),
+      ]),
+    ),
+  ].filter((r): r is RunResult => r !== undefined);
+  const loads = results.flatMap((r) => r.load);
+  const dates = results.map((r) => r.finished).sort();
+  out('# @icd/prompt: prompt learning vs fine-tuning vs classic baselines');
+  out();
+  out(
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, tfjs backend \`${backend.backend}\` (SIMD ${backend.simd ? 'on' : 'off'}, one thread). ` +
+      `Runs finished ${dates[0]?.slice(0, 16).replace('T', ' ') ?? '—'} – ${dates.at(-1)?.slice(0, 16).replace('T', ' ') ?? '—'} UTC; 1-minute load average during them ${loads.length > 0 ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '—'} ` +
+      '(a 2-core machine shared with other jobs: speed figures are noisy; scores are not affected).',
+  );
+  out();
+  out(
+    'Command: `pnpm bench prompt` (bench/src/prompt/main.ts). Each finished run is cached as JSON under `checkpoints/prompt-bench/results/` and skipped on a rerun (delete the folder to start over); ' +
+      '`ICD_PROMPT_BENCH_PARTS=main,fewshot,codiesp,speed,grid,frozen` picks parts, `ICD_PROMPT_BENCH_REPORT_ONLY=1` rebuilds this page from the cache. ' +
+      `Page written ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+  );
+  out();
+  out('## Setup');
+  out();
+  out(
+    '- **PLM**: the CodiEsp English encoder of the `@icd/train` issue (`checkpoints/codiesp-en-tiny-v8000-s42`: BERT hidden 128, 2 layers, 2 heads, 8,000-word WordPiece vocabulary, ' +
+      '75 minutes of masked-LM pretraining on CodiEsp English on 2 CPU cores), loaded with `BertForMaskedLM.fromPretrained` for prompt models and `BertModel.fromPretrained` for the [CLS] baseline. Every run starts from the same weights.',
+  );
+  out(`- **(a)** ${synthetic.description}`);
+  if (codiesp) out(`- **(b)** ${codiesp.description}`);
+  out(
+    '- **Prompt models**: `PromptForClassification` trained by `trainPromptModel` — templates `' +
+      '{"placeholder":"text_a"} the patient can be diagnosed as {"mask"} .` (manual), 8 prompt-tuning vectors + `{"placeholder":"text_a"} {"mask"} .` (soft), ' +
+      'and the study\'s `{"placeholder": "text_a"} patient {"soft": "can be diagnosed as "} {"mask"}.` (mixed); verbalizers `ManualVerbalizer` (label word: the code\'s name, mean over its word pieces) ' +
+      'and `SoftVerbalizer` (Θ started from the same words). Multi-label: one sigmoid per code, BCE, a global threshold tuned on validation. ' +
+      "**[CLS] baseline**: the same encoder + `ClsHead` of `@icd/heads` (position 0, dropout 0.1, linear), trained through `@icd/train`'s `Trainer` with the same recipe (bench/src/prompt/cls-fine-tune.ts).",
   );
   out(
-    `| ${length} | ${fixed(promptRate, 1)} | ${fixed(encoderRate, 1)} | ${fixed(promptRate / encoderRate, 2)} | ${fixed(predictRate, 1)} | ${fixed(training.tokensPerSecond, 2)} |`,
+    "- **Recipe** (fixed before the runs, no search): batch 8, AdamW 5e-4 for PLM / encoder (weight decay 0.01), AdamW 7e-3 for Θ and the ClsHead, Adafactor 0.3 for soft tokens (the study's optimum for the last two), " +
+      '10% linear warm-up then decay, clipping 1; (a) about 500 training examples per run (3–20 epochs), (b) about 800 (2–12 epochs); ' +
+      'validation loss up to 8 (a) / 4 (b) times per run, early stopping after 3 (a) / 2 (b) evaluations without improvement, best weights restored. ' +
+      '**Naive Bayes**: multinomial, Laplace, lower-cased words. **TF-IDF + LR**: `LexicalCoder` of `@icd/heads` (word uni+bigrams, one-vs-rest L2 logistic regression, C = 300; single-label: argmax).',
   );
-  console.log(`[${elapsed()}] speed at ${length} tokens (load ${load()})`);
-  model.dispose();
-}
-out();
-out(
-  `Prediction: ${longNotes.length} notes of 700–900 words, batches of 8, wrapped in the mixed template and cut to the window; the encoder column runs ` +
-    '`plm.forward` on the same ids (no template, no verbalizer), interleaved batch by batch with the prompt forward; the end-to-end column adds tokenization and wrapping. Training: 16 notes, batch 8, one epoch, ' +
-    `PLM tunable. Load average at the end: ${load()}; tfjs tensors alive: ${tf.memory().numTensors}; total ${elapsed()}.`,
-);
-out();
+  out(
+    '- **Scores** on the held-out split with bootstrap 95% intervals over notes (500 resamples for (a), 200 for (b)): micro-F1, macro-AUC (codes without a held-out positive skipped) and accuracy ' +
+      '(single-label: top-1, equal to micro-F1; multi-label: exact match of the predicted code set), and P@5 for (b).',
+  );
+  out();
 
-if (!quick) {
-  const file = join(root, 'docs', 'benchmarks', 'prompt.md');
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  console.log(`wrote ${file}`);
+  // (a) grid
+  out('## (a) Synthetic cardiology, 13 codes: templates × verbalizers, tunable and frozen PLM');
+  out();
+  out(
+    '| template | verbalizer | PLM | trainable prompt parameters | validation loss (best step / steps) | test micro-F1 = accuracy [95% CI] | test macro-AUC [95% CI] | training examples/s | notes cut |',
+  );
+  out('| --- | --- | --- | ---: | --- | --- | --- | ---: | ---: |');
+  for (const frozen of [false, true])
+    for (const t of ['manual', 'soft', 'mixed'] as const)
+      for (const v of ['manual', 'soft'] as const) {
+        const r = cache.get(promptKey('syn', t, v, frozen, 'full'));
+        if (!r) {
+          out(`| ${t} | ${v} | ${frozen ? 'frozen' : 'tunable'} | — | not run | — | — | — | — |`);
+          continue;
+        }
+        out(
+          `| ${t} | ${v} | ${frozen ? 'frozen' : 'tunable'} | ${(r.parameters ?? 0).toLocaleString('en')} | ${r.validation ? `${fixed(r.validation.loss)} (${r.bestStep ?? '—'} / ${r.steps ?? '—'})` : 'zero-shot (nothing to train)'} | ` +
+            `${interval(r.scores.microF1)} | ${interval(r.scores.macroAuc)} | ${fixed(r.trainingExamplesPerSecond, 1)} | ${r.truncationRate === undefined ? '—' : `${(r.truncationRate * 100).toFixed(0)}%`} |`,
+        );
+      }
+  for (const [key, label] of [
+    ['syn-cls-tuned-nfull', '[CLS] fine-tuning (ClsHead), tunable encoder'],
+    ['syn-cls-frozen-nfull', '[CLS] fine-tuning (ClsHead), frozen encoder'],
+    ['syn-tfidf-lr-nfull', 'TF-IDF + LR'],
+    ['syn-naive-bayes-nfull', 'naive Bayes'],
+  ] as const) {
+    const r = cache.get(key);
+    if (r)
+      out(
+        `| ${label} | — | — | ${r.parameters?.toLocaleString('en') ?? '—'} | ${r.validation ? `${fixed(r.validation.loss)} (${r.bestStep ?? '—'} / ${r.steps ?? '—'})` : '—'} | ${interval(r.scores.microF1)} | ${interval(r.scores.macroAuc)} | ${fixed(r.trainingExamplesPerSecond, 1)} | — |`,
+      );
+  }
+  const majority = (() => {
+    const counts = new Map<string, number>();
+    for (const note of synthetic.train) counts.set(note.codes[0]!, (counts.get(note.codes[0]!) ?? 0) + 1);
+    const top = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    return synthetic.heldOut.filter((note) => note.codes[0] === top).length / synthetic.heldOut.length;
+  })();
+  out(`| majority class | — | — | — | — | ${fixed(majority)} | 0.500 | — | — |`);
+  out();
+
+  // (a) few-shot
+  const curve = (
+    prefix: string,
+    task: BenchTask | undefined,
+    title: string,
+    nValues: readonly (number | 'full')[],
+  ) => {
+    if (!task) return;
+    const systems = [
+      [
+        'prompt (mixed + soft, tunable)',
+        (n: number | 'full') => cache.get(promptKey(prefix, 'mixed', 'soft', false, n)),
+      ],
+      ['[CLS] fine-tuning (ClsHead)', (n: number | 'full') => cache.get(`${prefix}-cls-tuned-n${n}`)],
+      ['TF-IDF + LR', (n: number | 'full') => cache.get(`${prefix}-tfidf-lr-n${n}`)],
+      ...(task.multiLabel
+        ? []
+        : [['naive Bayes', (n: number | 'full') => cache.get(`${prefix}-naive-bayes-n${n}`)] as const]),
+    ] as const;
+    out(title);
+    out();
+    out(
+      `| notes per code | train notes | system | ${task.heldOutName} micro-F1 [95% CI] | ${task.heldOutName} macro-AUC [95% CI] | ${task.heldOutName} accuracy [95% CI] |${task.multiLabel ? ` ${task.heldOutName} P@5 [95% CI] |` : ''} epochs (best step / steps) |`,
+    );
+    out(`| --- | ---: | --- | --- | --- | --- |${task.multiLabel ? ' --- |' : ''} --- |`);
+    for (const n of nValues)
+      for (const [name, get] of systems) {
+        const r = get(n);
+        if (!r) continue;
+        out(
+          `| ${n} | ${r.trainSize} | ${name} | ${interval(r.scores.microF1)} | ${interval(r.scores.macroAuc)} | ${interval(r.scores.accuracy)} |${task.multiLabel ? ` ${interval(r.scores.precisionAt5)} |` : ''} ${r.epochs ? `${r.epochs} (${r.bestStep ?? '—'} / ${r.steps ?? '—'})` : '—'} |`,
+        );
+      }
+    out();
+    return systems;
+  };
+  const nValues = [...shots, 'full'] as const;
+  const systems = curve(
+    'syn',
+    synthetic,
+    '## (a) Few-shot learning curve: prompt learning vs [CLS] fine-tuning vs naive Bayes / TF-IDF + LR',
+    nValues,
+  );
+  out(
+    '"n notes per code": a nested sample (`fewShotSample` of `@icd/data`, `perClass: true`, seed 21) with n train notes of every code (all of a code that has fewer); the same validation split for all.',
+  );
+  out();
+  out('![Few-shot learning curve, synthetic cardiology task](prompt-few-shot.svg)');
+  out();
+  if (systems) {
+    const colors = ['#d62728', '#1f77b4', '#2ca02c', '#7f7f7f'];
+    const svg = lineChartSvg({
+      title: 'Synthetic cardiology (13 codes): test micro-F1 vs notes per code',
+      xLabel: 'train notes per code (nested samples; "full" = all train notes)',
+      yLabel: 'test micro-F1 (= accuracy), 95% bootstrap CI',
+      categories: nValues.map(String),
+      series: systems.map(([name, get], s) => ({
+        name,
+        color: colors[s]!,
+        dashed: s >= 2,
+        points: nValues.map((n) => {
+          const r = get(n);
+          return r
+            ? { y: r.scores.microF1.estimate, lower: r.scores.microF1.lower, upper: r.scores.microF1.upper }
+            : undefined;
+        }),
+      })),
+    });
+    writeFileSync(join(docsDir, 'prompt-few-shot.svg'), svg);
+  }
+
+  // (b) CodiEsp
+  curve('codiesp', codiesp, '## (b) CodiEsp-D top-50 codes (English, multi-label), scored on dev', [
+    'full',
+    4,
+  ]);
+  if (codiesp)
+    out(
+      '"4 notes per code": the nested multi-label sample of `multiLabelFewShotSample` (`@icd/data`, seed 21) in which each of the 50 codes has at least 4 positive train notes. Threshold: one global threshold tuned on validation micro-F1.',
+    );
+  out();
+
+  // (c) speed
+  out('## (c) Speed');
+  out();
+  if (speed) {
+    out(
+      '| tokens | prompt forward (mixed + soft) notes/s | plain encoder forward notes/s | prompt / encoder | prompt predict end to end notes/s | prompt training examples/s | [CLS] training examples/s | prompt / [CLS] training | load before → after |',
+    );
+    out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const r of speed.rows)
+      out(
+        `| ${r.tokens} | ${fixed(r.promptForward, 1)} | ${fixed(r.encoderForward, 1)} | ${fixed(r.promptForward / r.encoderForward, 2)} | ${fixed(r.predict, 1)} | ${fixed(r.promptTraining, 2)} | ${fixed(r.clsTraining, 2)} | ${fixed(r.promptTraining / r.clsTraining, 2)} | ${r.load} |`,
+      );
+    out();
+    out(speed.note);
+  } else out('Not measured yet (`ICD_PROMPT_BENCH_PARTS=speed pnpm bench prompt`).');
+  out();
+  out(readingText());
+  writeFileSync(join(docsDir, 'prompt.md'), `${lines.join('\n')}\n`);
+}
+
+function readingText(): string {
+  return '## Reading\n\n(written after the runs)\n';
 }
