@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+
+export type { HeadCoderOptions, NoteFilter } from './coder/head-coder.js';
+export { HeadCoder } from './coder/head-coder.js';
 export type { ScoreMatrix, TunedEnsembleWeight } from './ensemble/ensemble.js';
 export {
   EnsembleCoder,
@@ -12,6 +15,20 @@ export {
   mergePredictions,
   tuneEnsembleWeight,
 } from './ensemble/ensemble.js';
+export type { AttentionEvidenceOptions } from './evidence/attention-evidence.js';
+export { attentionEvidence } from './evidence/attention-evidence.js';
+export { sentenceEvidence } from './evidence/sentence-evidence.js';
+export type { HeadCoderConfig } from './io/head-coder-config.js';
+export { headCoderFormat, headCoderVersion } from './io/head-coder-config.js';
+export type {
+  HeadBuilder,
+  HeadCoderFilesOptions,
+  HeadCoderLoadOptions,
+  ModelFiles,
+} from './io/head-coder-files.js';
+export { headCoderFiles, headCoderFromFiles } from './io/head-coder-files.js';
+export type { CodiespRunOptions } from './io/write-codiesp-run.js';
+export { writeCodiespRun } from './io/write-codiesp-run.js';
 export type { ClsActivation, ClsHeadConfig, ClsHeadJson, ClsPooling } from './layers/cls-head.js';
 export { ClsHead } from './layers/cls-head.js';
 export type { HeadParameterSpec } from './layers/head-parameters.js';
@@ -23,3 +40,16 @@ export type { KernelLogisticModel, LogisticOptions } from './lexical/logistic-re
 export { decisionValues, fitOneVsRestLogistic, labelWeights } from './lexical/logistic-regression.js';
 export type { LexicalToken, SparseRows, TfidfJson, TfidfOptions } from './lexical/tfidf-vectorizer.js';
 export { lexicalTokens, ngrams, TfidfVectorizer } from './lexical/tfidf-vectorizer.js';
+export type { HeadTargets, TfDifferentiableEncoder, TfLabelHead } from './training/head-batches.js';
+export { headLoss } from './training/head-batches.js';
+export type {
+  CacheableNote,
+  CachedNote,
+  CacheHiddenStatesOptions,
+  HiddenStateCache,
+} from './training/hidden-state-cache.js';
+export { cacheHiddenStates } from './training/hidden-state-cache.js';
+export type { NoteWindows, WindowOptions, WindowSettings } from './training/note-windows.js';
+export { noteWindows } from './training/note-windows.js';
+export type { HeadExample, HeadTrainingOptions, HeadTrainResult } from './training/train-head.js';
+export { trainHead } from './training/train-head.js';

@@ -5,3 +5,4 @@
  */
 
 export * from './index.js';
+export { HeadCoder, loadHeadCoder, saveHeadCoder } from './io/head-coder-folder.js';

@@ -1,0 +1,7 @@
+import type { HeadBuilder } from './head-coder-files.js';
+
+/**
+ * Builders of the heads this package ships, by `toJSON().headType`; `headCoderFromFiles` looks a
+ * saved head up here unless `options.heads` has a builder for its type.
+ */
+export const builtInHeadBuilders: Readonly<Record<string, HeadBuilder>> = {};

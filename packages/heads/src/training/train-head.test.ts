@@ -1,0 +1,175 @@
+import { selectBackend } from '@icd/bert';
+import { createTinyBert } from '@icd/bert/test';
+import { IcdError } from '@icd/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headLoss } from './head-batches.js';
+import { cacheHiddenStates } from './hidden-state-cache.js';
+import { TestAttentionHead } from './test-heads.test-helper.js';
+import { trainHead } from './train-head.js';
+
+const texts: [string, string[]][] = [
+  ['the patient has fever and cough', ['J18']],
+  ['chest pain with myocardial infarction', ['I21']],
+  ['fever cough pneumonia', ['J18']],
+  ['acute chest pain and infarction', ['I21']],
+  ['cough and fever , no chest pain', ['J18']],
+  ['myocardial infarction , left chest pain', ['I21']],
+  ['pneumonia with cough', ['J18']],
+  ['history of infarction and chest pain', ['I21']],
+];
+const notes = texts.map(([text, codes], i) => ({ id: `n${i}`, text, codes }));
+const labels = ['I21', 'J18'];
+let mlm: ReturnType<typeof createTinyBert>;
+let encoder: ReturnType<typeof createTinyBert>['bert'];
+let tokenizer: NonNullable<ReturnType<typeof createTinyBert>['tokenizer']>;
+
+beforeAll(async () => {
+  await selectBackend({ backend: 'cpu' });
+  mlm = createTinyBert();
+  encoder = mlm.bert;
+  tokenizer = mlm.tokenizer!;
+});
+afterAll(() => mlm.dispose());
+
+const snapshot = (weights: ReadonlyMap<string, tf.Variable>) =>
+  new Map([...weights].map(([name, v]) => [name, Array.from(v.dataSync())]));
+
+describe('headLoss', () => {
+  it('is BCE with logits averaged over cells, and cross-entropy averaged over notes, by hand', () => {
+    const logits = tf.tensor2d([
+      [2, -1],
+      [0.5, 30],
+    ]);
+    const bce = (x: number, y: number) =>
+      -(y * Math.log(1 / (1 + Math.exp(-x))) + (1 - y) * Math.log(1 - 1 / (1 + Math.exp(-x))));
+    const expected = (bce(2, 1) + bce(-1, 0) + bce(0.5, 0) + 30) / 4; // bce(30, 0) = 30 + log(1 + e^-30)
+    const multi = headLoss(
+      logits,
+      tf.tensor2d([
+        [1, 0],
+        [0, 0],
+      ]),
+      'multi_label',
+    );
+    expect(multi.dataSync()[0]).toBeCloseTo(expected, 5);
+    const ce = (row: number[], y: number) => -(row[y]! - Math.log(row.reduce((s, v) => s + Math.exp(v), 0)));
+    const single = headLoss(logits, tf.tensor1d([0, 1], 'int32'), 'single_label');
+    expect(single.dataSync()[0]).toBeCloseTo((ce([2, -1], 0) + ce([0.5, 30], 1)) / 2, 5);
+    tf.dispose([logits, multi, single]);
+  });
+});
+
+describe('trainHead', () => {
+  it('lowers the loss and learns a separable toy task from cached states, without leaking tensors', async () => {
+    const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 6 });
+    expect(cache.notes[0]!.windows.windowCount).toBeGreaterThan(1); // 6 words + 2 specials > 6
+    const head = new TestAttentionHead(labels, { hiddenSize: 16, seed: 3 });
+    const before = tf.memory().numTensors;
+    const losses: number[] = [];
+    const result = await trainHead(head, cache.notes, {
+      epochs: 40,
+      batchSize: 8,
+      learningRate: 0.1,
+      warmupRatio: 0,
+      onStep: (update) => losses.push(update.loss),
+      validation: { examples: cache.notes },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(losses.length).toBe(40);
+    const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+    expect(mean(losses.slice(-6))).toBeLessThan(mean(losses.slice(0, 6)) * 0.5);
+    expect(result.validation?.microF1).toBe(1);
+    expect(result.thresholds?.length).toBe(1);
+    head.dispose();
+  });
+
+  it('cached-state training equals training through the frozen encoder (same seed, first losses within 1e-5)', async () => {
+    const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 8, batchSize: 3 });
+    const run = async (examples: Parameters<typeof trainHead>[1], extra: object) => {
+      const head = new TestAttentionHead(labels, { hiddenSize: 16, seed: 5 });
+      const losses: number[] = [];
+      await trainHead(head, examples, {
+        epochs: 2,
+        batchSize: 3,
+        learningRate: 0.01,
+        seed: 11,
+        onStep: (update) => losses.push(update.loss),
+        ...extra,
+      });
+      head.dispose();
+      return losses;
+    };
+    const encoderBefore = snapshot(encoder.weights);
+    const cached = await run(cache.notes, {});
+    const uncached = await run(notes, { encoder, tokenizer, windowLength: 8, freezeEncoder: true });
+    expect(uncached.length).toBe(cached.length);
+    cached.forEach((loss, step) => {
+      expect(Math.abs(loss - uncached[step]!)).toBeLessThan(1e-5);
+    });
+    expect(snapshot(encoder.weights)).toEqual(encoderBefore);
+  });
+
+  it('frozen mode moves only head weights; tunable mode trains encoder and head', async () => {
+    const other = createTinyBert({ seed: 9 });
+    const head = new TestAttentionHead(labels, { hiddenSize: 16, seed: 2 });
+    const encoderBefore = snapshot(other.bert.weights);
+    const headBefore = snapshot(head.weights);
+    await trainHead(head, notes, {
+      encoder: other.bert,
+      tokenizer,
+      freezeEncoder: true,
+      epochs: 1,
+      batchSize: 4,
+    });
+    expect(snapshot(other.bert.weights)).toEqual(encoderBefore);
+    for (const [name, values] of snapshot(head.weights)) expect(values).not.toEqual(headBefore.get(name));
+    await trainHead(head, notes, {
+      encoder: other.bert,
+      tokenizer,
+      epochs: 1,
+      batchSize: 4,
+      encoderLearningRate: 1e-3,
+    });
+    const after = snapshot(other.bert.weights);
+    expect(after.get('encoder.layer.0.attention.self.query.weight')).not.toEqual(
+      encoderBefore.get('encoder.layer.0.attention.self.query.weight'),
+    );
+    head.dispose();
+    other.dispose();
+  });
+
+  it('trains single-label heads with cross-entropy', async () => {
+    const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 16 });
+    const head = new TestAttentionHead(labels, { hiddenSize: 16, seed: 4, problemType: 'single_label' });
+    const result = await trainHead(head, cache.notes, {
+      epochs: 30,
+      batchSize: 4,
+      learningRate: 0.05,
+      validation: { examples: cache.notes },
+    });
+    expect(result.validation?.accuracy).toBe(1);
+    expect(result.thresholds).toBeUndefined();
+    head.dispose();
+  });
+
+  it('rejects bad arguments with typed errors', async () => {
+    const head = new TestAttentionHead(labels, { hiddenSize: 16 });
+    const fails = async (promise: Promise<unknown>, pattern: RegExp) => {
+      const error = await promise.catch((e: unknown) => e);
+      expect(IcdError.isInstance(error)).toBe(true);
+      expect(String((error as Error).message)).toMatch(pattern);
+    };
+    await fails(trainHead(head, []), /examples/);
+    await fails(trainHead(head, notes), /encoder/);
+    await fails(trainHead(head, notes, { encoder, tokenizer, epochs: 0 }), /epochs/);
+    await fails(trainHead(head, notes, { encoder, tokenizer, windowLength: 1000 }), /windowLength/);
+    const single = new TestAttentionHead(labels, { hiddenSize: 16, problemType: 'single_label' });
+    await fails(
+      trainHead(single, [{ text: 'fever', codes: ['I21', 'J18'] }], { encoder, tokenizer }),
+      /exactly one/,
+    );
+    head.dispose();
+    single.dispose();
+  });
+});
