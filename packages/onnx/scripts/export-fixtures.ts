@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { selectBackend } from '@icd/bert';
 import { exportOnnx } from '../src/index.js';
-import { fixtureVariants } from '../src/test-support/fixture-variants.js';
+import { exportVariant, fixtureVariants } from '../src/test-support/fixture-variants.js';
 import { loadTinyMaskedLM } from '../src/test-support/tiny-fixture.js';
 
 await selectBackend({ backend: 'cpu' });
@@ -13,7 +13,7 @@ const mlm = loadTinyMaskedLM();
 const folder = new URL('../fixtures/onnx/', import.meta.url);
 mkdirSync(folder, { recursive: true });
 for (const variant of fixtureVariants) {
-  const bytes = await exportOnnx(variant.encoderOnly ? mlm.bert : mlm, variant.options);
+  const bytes = await exportVariant(exportOnnx, variant.encoderOnly ? mlm.bert : mlm, variant);
   writeFileSync(new URL(variant.file, folder), bytes);
   console.log(variant.file, bytes.length);
 }
