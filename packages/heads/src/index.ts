@@ -31,7 +31,15 @@ export type { CodiespRunOptions } from './io/write-codiesp-run.js';
 export { writeCodiespRun } from './io/write-codiesp-run.js';
 export type { ClsActivation, ClsHeadConfig, ClsHeadJson, ClsPooling } from './layers/cls-head.js';
 export { ClsHead } from './layers/cls-head.js';
+export type { WindowSequence } from './layers/concatenate-windows.js';
+export { concatenateWindows, windowsAsSequence } from './layers/concatenate-windows.js';
 export type { HeadParameterSpec } from './layers/head-parameters.js';
+export type {
+  LabelAttentionConfig,
+  LabelAttentionForwardOptions,
+  LabelAttentionJson,
+} from './layers/label-attention.js';
+export { LabelAttention, labelAttentionWeightNames } from './layers/label-attention.js';
 export type { LbfgsOptions, LbfgsResult, Objective } from './lexical/lbfgs.js';
 export { minimizeLbfgs } from './lexical/lbfgs.js';
 export type { LexicalCoderJson, LexicalCoderOptions, LexicalTrainingNote } from './lexical/lexical-coder.js';

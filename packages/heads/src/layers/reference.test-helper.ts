@@ -91,14 +91,13 @@ export function maxAbsDiff(a: unknown, b: unknown): number {
   return Math.abs((a as number) - (b as number));
 }
 
-/** Mean binary cross-entropy on logits, written with kernels whose gradients `@icd/train` registers. */
+/**
+ * Mean binary cross-entropy on logits, log(1 + eˣ) − x·y, written with kernels whose gradients
+ * `@icd/train` registers. (Not the relu/abs "stable" form: its subgradients at exactly x = 0 — the
+ * logit of a fully padded note under a zero bias — give −y instead of σ(0) − y.) For test-size logits.
+ */
 export function bceWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
   return tf.tidy(() =>
-    tf.mean(
-      tf.add(
-        tf.sub(tf.relu(logits), tf.mul(logits, targets)),
-        tf.log(tf.add(1, tf.exp(tf.neg(tf.abs(logits))))),
-      ),
-    ),
+    tf.mean(tf.sub(tf.log(tf.add(1, tf.exp(logits))), tf.mul(logits, targets))),
   ) as tf.Scalar;
 }
