@@ -13,6 +13,7 @@ export { backendNames, ensureBackend, selectBackend } from './backend/select-bac
 export type { GpuAdapterDescription, GpuLike } from './backend/webgpu-setup.js';
 export type { PretrainedOptions } from './checkpoint/assemble-pretrained.js';
 export { canonicalName } from './checkpoint/canonical-name.js';
+export type { FetchPretrainedOptions } from './checkpoint/fetch-pretrained.js';
 export type { LoadReport } from './checkpoint/load-report.js';
 export type { SaveOptions } from './checkpoint/pretrained-files.js';
 export type { SafetensorsBytes } from './checkpoint/safetensors-files.js';

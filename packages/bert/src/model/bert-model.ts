@@ -18,6 +18,7 @@ import {
   type PretrainedOptions,
   type PretrainedParts,
 } from '../checkpoint/assemble-pretrained.js';
+import { type FetchPretrainedOptions, fetchPretrainedWeights } from '../checkpoint/fetch-pretrained.js';
 import type { LoadReport } from '../checkpoint/load-report.js';
 import { pretrainedFiles, type SaveOptions } from '../checkpoint/pretrained-files.js';
 import { type SafetensorsBytes, safetensorsFiles, toConfig } from '../checkpoint/safetensors-files.js';
@@ -141,6 +142,34 @@ export class BertModel implements DifferentiableEncoder<tf.Tensor, tf.Variable> 
     );
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass (e.g. @icd/bert/node's) to build.
     return BertModel.fromParts.call(this, parts, options) as T;
+  }
+
+  /**
+   * Loads a HuggingFace Hub model by id (`org/name`) over `fetch`, without a file system (browsers,
+   * workers): `config.json` and `model.safetensors` (or every shard of `model.safetensors.index.json`),
+   * kept in the Cache API (`icd-hub` by default, `options.cache` to choose, `false` for none) so the next
+   * load, and `localFilesOnly`, need no network; then as {@link BertModel.fromSafetensors}. Pickle-only repos
+   * are refused (`HubError`, reason `unsupported`). `@icd/bert/node`'s `fromPretrained` takes a folder or
+   * an id and uses the huggingface_hub cache shared with Python instead.
+   *
+   * @throws HubError (`gated`, `notFound`, `notCached`, `unsupported`, `integrity`, `network`) from
+   * `@icd/hub`; CheckpointError for a bad config or checkpoint.
+   * @example
+   * ```ts
+   * const model = await BertModel.fromPretrained('emilyalsentzer/Bio_ClinicalBERT', { revision: 'main' });
+   * ```
+   */
+  static async fromPretrained<T extends BertModel>(
+    this: new (
+      config: BertConfig,
+      options?: BertModelOptions,
+    ) => T,
+    repo: string,
+    options: FetchPretrainedOptions = {},
+  ): Promise<T> {
+    const { config, weights } = await fetchPretrainedWeights('BertModel.fromPretrained', repo, options);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass to build.
+    return BertModel.fromSafetensors.call(this, weights, config, options) as Promise<T>;
   }
 
   /** @internal A model (of the class `fromParts` is called on) from loaded parts; disposes them. */

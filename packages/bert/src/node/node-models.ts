@@ -5,8 +5,11 @@ import type { PretrainedOptions } from '../checkpoint/assemble-pretrained.js';
 import { loadPretrainedParts } from '../checkpoint/load-pretrained.js';
 import type { SaveOptions } from '../checkpoint/pretrained-files.js';
 import { writePretrainedFiles } from '../checkpoint/save-pretrained.js';
+import type { BertConfig } from '../config/bert-config.js';
 import { BertForMaskedLM as BrowserBertForMaskedLM } from '../model/bert-for-masked-lm.js';
+import type { BertForMaskedLMOptions } from '../model/bert-for-masked-lm-options.js';
 import { BertModel as BrowserBertModel } from '../model/bert-model.js';
+import type { BertModelOptions } from '../model/bert-model-options.js';
 
 /**
  * Options of `fromPretrained` in `@icd/bert/node`: the checkpoint options and, for Hub ids, where from
@@ -52,13 +55,18 @@ export class BertModel extends BrowserBertModel {
    * model.loadReport?.unusedTensors; // e.g. ['bert.embeddings.position_ids']
    * ```
    */
-  static async fromPretrained(
+  static override async fromPretrained<T extends BrowserBertModel>(
+    this: new (
+      config: BertConfig,
+      options?: BertModelOptions,
+    ) => T,
     idOrDirectory: string,
     options: PretrainedLoadOptions = {},
-  ): Promise<BertModel> {
+  ): Promise<T> {
     await ensureBackend();
     const parts = await loadPretrainedParts(await modelFolder(idOrDirectory, options), 'encoder', options);
-    return BertModel.fromParts(parts, options);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass to build.
+    return BertModel.fromParts.call(this, parts, options) as T;
   }
 
   /**
@@ -97,13 +105,18 @@ export class BertForMaskedLM extends BrowserBertForMaskedLM {
    * const hub = await BertForMaskedLM.fromPretrained('google-bert/bert-base-uncased', { localFilesOnly: true });
    * ```
    */
-  static async fromPretrained(
+  static override async fromPretrained<T extends BrowserBertForMaskedLM>(
+    this: new (
+      config: BertConfig,
+      options?: BertForMaskedLMOptions,
+    ) => T,
     idOrDirectory: string,
     options: PretrainedLoadOptions = {},
-  ): Promise<BertForMaskedLM> {
+  ): Promise<T> {
     await ensureBackend();
     const parts = await loadPretrainedParts(await modelFolder(idOrDirectory, options), 'maskedLM', options);
-    return BertForMaskedLM.fromParts(parts, options);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass to build.
+    return BertForMaskedLM.fromParts.call(this, parts, options) as T;
   }
 
   /**
