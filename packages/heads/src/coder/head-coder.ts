@@ -194,7 +194,8 @@ export class HeadCoder implements Coder {
       const output = this.head.forward(
         tf.tensor3d(input, [notes.length, length, width]),
         tf.tensor2d(mask, [notes.length, length]),
-        { training: false },
+        // LabelAttention skips its attention output when no evidence is wanted; other heads ignore this.
+        { training: false, ...(wantEvidence ? {} : { outputLabelAttention: false }) },
       );
       const probability =
         this.head.problemType === 'single_label' ? tf.softmax(output.logits) : tf.sigmoid(output.logits);

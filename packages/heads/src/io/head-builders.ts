@@ -1,7 +1,10 @@
+import { ClsHead, type ClsHeadJson } from '../layers/cls-head.js';
 import type { HeadBuilder } from './head-coder-files.js';
 
 /**
  * Builders of the heads this package ships, by `toJSON().headType`; `headCoderFromFiles` looks a
  * saved head up here unless `options.heads` has a builder for its type.
  */
-export const builtInHeadBuilders: Readonly<Record<string, HeadBuilder>> = {};
+export const builtInHeadBuilders: Readonly<Record<string, HeadBuilder>> = {
+  cls: (json, weights) => ClsHead.fromJSON(json as unknown as ClsHeadJson, weights),
+};

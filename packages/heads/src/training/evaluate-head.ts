@@ -1,6 +1,6 @@
 import { tuneThreshold } from '@icd/metrics';
 import * as tf from '@tensorflow/tfjs-core';
-import { headLoss, type TfLabelHead, targetTensor } from './head-batches.js';
+import { headLoss, type TfLabelHead, targetTensor, withoutAttention } from './head-batches.js';
 import type { BatchReader, PreparedExamples } from './train-head.js';
 
 /**
@@ -32,7 +32,8 @@ export async function evaluateHead(
     const rows = Array.from({ length: Math.min(batchSize, count - first) }, (_, i) => first + i);
     const [probability, loss] = tf.tidy(() => {
       const { states, mask } = reader.read(prepared, rows, false, undefined);
-      const { logits } = head.forward(states, mask, { training: false });
+      const { logits, labelAttention } = head.forward(states, mask, { training: false, ...withoutAttention });
+      labelAttention?.dispose();
       const scores = head.problemType === 'multi_label' ? tf.sigmoid(logits) : tf.softmax(logits);
       return [scores, headLoss(logits, targetTensor(prepared.targets, rows), head.problemType)];
     });

@@ -10,6 +10,12 @@ export type TfLabelHead = LabelHead<tf.Tensor, tf.Variable>;
 /** The differentiable encoder a tunable-encoder head trains through. */
 export type TfDifferentiableEncoder = DifferentiableEncoder<tf.Tensor, tf.Variable>;
 
+/**
+ * Heads that can skip their `[batch, labels, sequence]` attention output (`LabelAttention`'s
+ * `outputLabelAttention`) are asked to; other heads ignore the extra field. @internal
+ */
+export const withoutAttention = { outputLabelAttention: false } as const;
+
 /** Training targets: multi-label 0/1 indicators `[notes, labels]`, or single-label class indices. */
 export type HeadTargets =
   | { readonly kind: 'multi_label'; readonly indicators: Float32Array; readonly width: number }

@@ -22,6 +22,7 @@ import {
   type TfDifferentiableEncoder,
   type TfLabelHead,
   targetTensor,
+  withoutAttention,
 } from './head-batches.js';
 import type { CachedNote } from './hidden-state-cache.js';
 import {
@@ -293,6 +294,7 @@ export async function trainHead(
       const { logits, labelAttention } = head.forward(states, mask, {
         training: context.training,
         dropoutSeed: context.seed,
+        ...withoutAttention,
       });
       labelAttention?.dispose();
       return {
