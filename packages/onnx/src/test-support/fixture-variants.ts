@@ -1,9 +1,9 @@
-import { ClsHead } from '@icd/heads';
+import { ClsHead, LabelAttention } from '@icd/heads';
 import type { ExportOnnxOptions } from '../export/export-onnx.js';
 import type { ExportableHead } from '../export/label-head-graph.js';
 
 /** The label heads of the committed head exports (seeded, so an export is byte for byte reproducible). */
-export type FixtureHead = 'cls-mean-mlp';
+export type FixtureHead = 'cls-mean-mlp' | 'label-attention';
 
 /** A fixture head over the tiny checkpoint's 32-wide states; dispose it after use. */
 export function fixtureHead(kind: FixtureHead): ExportableHead & { dispose(): void } {
@@ -17,6 +17,14 @@ export function fixtureHead(kind: FixtureHead): ExportableHead & { dispose(): vo
         intermediateSize: 16,
         activation: 'gelu',
         seed: 11,
+        initializerRange: 0.5,
+      });
+    case 'label-attention':
+      return new LabelAttention({
+        labels: ['I10', 'E11.9', 'J18.9', 'I48.91'],
+        hiddenSize: 32,
+        projectionSize: 12,
+        seed: 13,
         initializerRange: 0.5,
       });
   }
@@ -36,6 +44,7 @@ export const fixtureVariants: readonly {
   { file: 'masked-lm-int8.onnx', encoderOnly: false, options: { quantization: 'int8' } },
   { file: 'encoder-fused.onnx', encoderOnly: true, options: { fusedOperators: true } },
   { file: 'encoder-cls-head.onnx', encoderOnly: true, options: {}, head: 'cls-mean-mlp' },
+  { file: 'encoder-label-attention.onnx', encoderOnly: true, options: {}, head: 'label-attention' },
 ];
 
 /** Exports one variant of `model` (its head built and disposed here). */
