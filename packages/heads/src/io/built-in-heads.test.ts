@@ -3,6 +3,7 @@ import { createTinyBert } from '@icd/bert/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadCoder } from '../coder/head-coder.js';
 import { ClsHead } from '../layers/cls-head.js';
+import { LabelAttention } from '../layers/label-attention.js';
 import { cacheHiddenStates } from '../training/hidden-state-cache.js';
 import { trainHead } from '../training/train-head.js';
 import { headCoderFiles, headCoderFromFiles } from './head-coder-files.js';
@@ -54,6 +55,48 @@ describe('built-in heads', () => {
     expect(JSON.parse(files['head/config.json'] as string).headType).toBe('cls');
     const loaded = await headCoderFromFiles(files, { encoder, tokenizer: mlm.tokenizer! });
     expect(loaded.head).toBeInstanceOf(ClsHead);
+    expect(await loaded.predict(notes)).toEqual(predictions);
+    loaded.dispose();
+    coder.dispose();
+  });
+
+  it('a trained LabelAttention coder gives attention evidence and loads back exactly, evidence included', async () => {
+    const cache = await cacheHiddenStates(mlm.bert, mlm.tokenizer!, notes, { windowLength: 6 });
+    const head = new LabelAttention({
+      labels: ['I21', 'J18'],
+      hiddenSize: 16,
+      seed: 4,
+      initializerRange: 0.3,
+    });
+    const result = await trainHead(head, cache.notes, {
+      epochs: 40,
+      batchSize: 4,
+      learningRate: 0.1,
+      warmupRatio: 0,
+      validation: { examples: cache.notes },
+    });
+    expect(result.validation?.microF1).toBe(1);
+    const encoder = { info: mlm.bert.info, encode: mlm.bert.encode.bind(mlm.bert), dispose() {} };
+    const coder = new HeadCoder({
+      encoder,
+      tokenizer: mlm.tokenizer!,
+      head,
+      windowLength: 6,
+      thresholds: result.thresholds!,
+    });
+    const predictions = await coder.predict(notes);
+    expect(predictions.map((p) => p.ranked[0]!.code)).toEqual(['J18', 'I21', 'J18', 'I21']);
+    for (const [index, prediction] of predictions.entries()) {
+      expect(prediction.evidenceSource).toBe('attention');
+      for (const code of prediction.ranked.filter((c) => c.predicted)) {
+        expect(code.evidence.length).toBeGreaterThan(0);
+        for (const evidence of code.evidence)
+          expect(notes[index]!.text.slice(evidence.start, evidence.end)).toBe(evidence.text);
+      }
+    }
+    const files = await headCoderFiles(coder, { includeEncoder: false });
+    const loaded = await headCoderFromFiles(files, { encoder, tokenizer: mlm.tokenizer! });
+    expect(loaded.head).toBeInstanceOf(LabelAttention);
     expect(await loaded.predict(notes)).toEqual(predictions);
     loaded.dispose();
     coder.dispose();

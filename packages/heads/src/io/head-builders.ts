@@ -1,4 +1,5 @@
 import { ClsHead, type ClsHeadJson } from '../layers/cls-head.js';
+import { LabelAttention, type LabelAttentionJson } from '../layers/label-attention.js';
 import type { HeadBuilder } from './head-coder-files.js';
 
 /**
@@ -7,4 +8,5 @@ import type { HeadBuilder } from './head-coder-files.js';
  */
 export const builtInHeadBuilders: Readonly<Record<string, HeadBuilder>> = {
   cls: (json, weights) => ClsHead.fromJSON(json as unknown as ClsHeadJson, weights),
+  label_attention: (json, weights) => LabelAttention.fromJSON(json as unknown as LabelAttentionJson, weights),
 };

@@ -3,6 +3,7 @@ import { createTinyBert } from '@icd/bert/test';
 import { IcdError } from '@icd/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabelAttention } from '../layers/label-attention.js';
 import { headLoss } from './head-batches.js';
 import { cacheHiddenStates } from './hidden-state-cache.js';
 import { TestAttentionHead } from './test-heads.test-helper.js';
@@ -64,7 +65,7 @@ describe('trainHead', () => {
   it('lowers the loss and learns a separable toy task from cached states, without leaking tensors', async () => {
     const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 6 });
     expect(cache.notes[0]!.windows.windowCount).toBeGreaterThan(1); // 6 words + 2 specials > 6
-    const head = new TestAttentionHead(labels, { hiddenSize: 16, seed: 3 });
+    const head = new LabelAttention({ labels, hiddenSize: 16, seed: 3, initializerRange: 0.3, dropout: 0.1 });
     const before = tf.memory().numTensors;
     const losses: number[] = [];
     const result = await trainHead(head, cache.notes, {
@@ -87,7 +88,13 @@ describe('trainHead', () => {
   it('cached-state training equals training through the frozen encoder (same seed, first losses within 1e-5)', async () => {
     const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 8, batchSize: 3 });
     const run = async (examples: Parameters<typeof trainHead>[1], extra: object) => {
-      const head = new TestAttentionHead(labels, { hiddenSize: 16, seed: 5 });
+      const head = new LabelAttention({
+        labels,
+        hiddenSize: 16,
+        seed: 5,
+        initializerRange: 0.3,
+        dropout: 0.1,
+      });
       const losses: number[] = [];
       await trainHead(head, examples, {
         epochs: 2,
@@ -112,7 +119,7 @@ describe('trainHead', () => {
 
   it('frozen mode moves only head weights; tunable mode trains encoder and head', async () => {
     const other = createTinyBert({ seed: 9 });
-    const head = new TestAttentionHead(labels, { hiddenSize: 16, seed: 2 });
+    const head = new LabelAttention({ labels, hiddenSize: 16, seed: 2, initializerRange: 0.3 });
     const encoderBefore = snapshot(other.bert.weights);
     const headBefore = snapshot(head.weights);
     await trainHead(head, notes, {
