@@ -1,0 +1,217 @@
+/**
+ * Load test of the coding service (@icd/pipeline/node createCodingService) on loopback with autocannon:
+ * throughput and p50/p95/p99 latency at 1, 8 and 32 concurrent clients per engine, each level bounded in
+ * requests and seconds; then memory (RSS and V8 heap, read from the server's /metrics) over 10,000
+ * requests. The server runs in a child process (server.ts), the load generator here.
+ * Writes docs/benchmarks/serve.md.
+ *
+ * Run: nice -n 10 pnpm bench serve
+ * Env: ICD_SERVE_ENGINES (default "lexical,tfjs"), ICD_SERVE_REQUESTS (per level, default 2000),
+ *      ICD_SERVE_SECONDS (cap per level, default 20), ICD_SERVE_MEMORY_REQUESTS (default 10000),
+ *      ICD_SERVE_MEMORY_ENGINE (default "tfjs").
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCardiologyCorpus } from '@icd/data';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const engines = (process.env.ICD_SERVE_ENGINES ?? 'lexical,tfjs').split(',');
+const perLevel = Number(process.env.ICD_SERVE_REQUESTS ?? 2_000);
+const capSeconds = Number(process.env.ICD_SERVE_SECONDS ?? 20);
+const memoryRequests = Number(process.env.ICD_SERVE_MEMORY_REQUESTS ?? 10_000);
+const memoryEngine = process.env.ICD_SERVE_MEMORY_ENGINE ?? 'tfjs';
+const levels = [1, 8, 32];
+
+const lines: string[] = [];
+const out = (line = '') => {
+  console.log(line);
+  lines.push(line);
+};
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+// 64 notes of 80-200 words, sent in turn.
+const bodies = generateCardiologyCorpus({ size: 64, seed: 11, words: [80, 200] }).map((note, index) =>
+  JSON.stringify({ id: `bench-${index}`, text: note.text }),
+);
+
+async function startServer(engine: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'server.ts'), engine, root], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let text = '';
+    child.stdout!.on('data', (data) => {
+      text += String(data);
+      const match = /port (\d+)/.exec(text);
+      if (match) resolvePort(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server (${engine}) exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface Run {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly latencies: number[];
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+/** `amount` requests from `connections` clients, stopped after `cap` seconds at the latest. */
+function fire(url: string, connections: number, amount: number, cap: number): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    let next = 0;
+    const latencies: number[] = [];
+    const started = performance.now();
+    const instance = autocannon(
+      {
+        url: `${url}/v1/code`,
+        connections,
+        amount,
+        timeout: 60,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }),
+          },
+        ],
+      },
+      (error, result) => {
+        clearTimeout(timer);
+        if (error) return reject(error);
+        resolveRun({
+          requests: result.requests.total,
+          seconds: (performance.now() - started) / 1000,
+          latencies,
+          non2xx: result.non2xx,
+          errors: result.errors + result.timeouts,
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+      latencies.push(ms),
+    );
+    const timer = setTimeout(() => instance.stop(), cap * 1000);
+  });
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function scrape(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const values: Record<string, number> = {};
+  for (const line of text.split('\n'))
+    if (line && !line.startsWith('#')) {
+      const space = line.lastIndexOf(' ');
+      values[line.slice(0, space)] = Number(line.slice(space + 1));
+    }
+  return values;
+}
+
+out(`## Coding service load test (${new Date().toISOString().slice(0, 10)})`);
+out();
+out(
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; load average at start ${load()} (a shared machine: figures are noisy).`,
+);
+out(
+  `Command: \`nice -n 10 pnpm bench serve\` (bench/src/serve/main.ts); engines ${engines.join(', ')}; per level at most ${perLevel} requests or ${capSeconds} s; memory over ${memoryRequests} requests (${memoryEngine}).`,
+);
+out(
+  'Server: `createCodingService` in a child process (maxBatchSize 16, maxWaitMs 5, maxQueue 1024, logger off), autocannon in this process, loopback. Bodies: 64 synthetic cardiology notes of 80-200 words (`generateCardiologyCorpus`), one note per request, sent in turn. Latency is per request as autocannon measures it; throughput is answered requests / wall time.',
+);
+out();
+out('| engine | clients | requests | req/s | p50 ms | p95 ms | p99 ms | mean batch | non-2xx | load |');
+out('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+const describeEngine: Record<string, string> = {
+  lexical:
+    'lexical: `LexicalCoder` of @icd/heads (TF-IDF + logistic regression, pure JS) trained on 400 synthetic notes',
+  tfjs: 'tfjs: `PromptForClassification` of @icd/prompt (manual template, manual verbalizer over the 13 MDR-BERT codes, 128 tokens) over the tiny CodiEsp BERT (`checkpoints/codiesp-en-tiny-v8000-s42`: hidden 128, 2 layers) on TensorFlow.js, wasm backend; weights as pretrained (untrained verbalizer: a speed figure, not a quality one)',
+};
+for (const engine of engines) {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(engine);
+  } catch (error) {
+    out(`| ${engine} | — | skipped: ${(error as Error).message} | | | | | | | |`);
+    continue;
+  }
+  try {
+    await fire(server.url, 4, 64, 60); // warm-up
+    for (const connections of levels) {
+      const before = await scrape(server.url);
+      const run = await fire(server.url, connections, perLevel, capSeconds);
+      const after = await scrape(server.url);
+      const sorted = [...run.latencies].sort((a, b) => a - b);
+      const batches = after.icd_predict_batch_size_count! - before.icd_predict_batch_size_count!;
+      const notes = after.icd_predict_batch_size_sum! - before.icd_predict_batch_size_sum!;
+      out(
+        `| ${engine} | ${connections} | ${run.requests} | ${(run.requests / run.seconds).toFixed(1)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 95).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${(notes / Math.max(1, batches)).toFixed(1)} | ${run.non2xx + run.errors} | ${load()} |`,
+      );
+    }
+  } finally {
+    await stopServer(server.child);
+  }
+}
+out();
+for (const engine of engines) if (describeEngine[engine]) out(`- ${describeEngine[engine]}.`);
+out(
+  '- onnx: not measured — the pipeline has no ONNX-engine `Coder` yet (`@icd/onnx` gives an `OnnxMaskedLM`, but `PromptForClassification` runs a tfjs masked LM).',
+);
+out();
+
+// Memory over many requests: RSS and heap sampled from /metrics after every tenth of the run.
+out(`### Memory over ${memoryRequests.toLocaleString('en')} requests (${memoryEngine}, 8 clients)`);
+out();
+const memory = await startServer(memoryEngine);
+try {
+  await fire(memory.url, 8, 200, 60);
+  const samples: { done: number; rss: number; heap: number }[] = [];
+  const start = await scrape(memory.url);
+  samples.push({ done: 0, rss: start.process_resident_memory_bytes!, heap: start.nodejs_heap_used_bytes! });
+  const step = Math.ceil(memoryRequests / 10);
+  let done = 0;
+  const began = performance.now();
+  while (done < memoryRequests) {
+    const run = await fire(memory.url, 8, step, 600);
+    done += run.requests;
+    const values = await scrape(memory.url);
+    samples.push({ done, rss: values.process_resident_memory_bytes!, heap: values.nodejs_heap_used_bytes! });
+  }
+  const seconds = (performance.now() - began) / 1000;
+  out('| requests | RSS MiB | heap MiB |');
+  out('| ---: | ---: | ---: |');
+  for (const sample of samples) out(`| ${sample.done} | ${mib(sample.rss)} | ${mib(sample.heap)} |`);
+  out();
+  const second = samples[2]!;
+  const last = samples[samples.length - 1]!;
+  out(
+    `From ${second.done} to ${last.done} requests: RSS ${mib(last.rss - second.rss)} MiB, heap ${mib(last.heap - second.heap)} MiB (heap is sampled without a forced GC, so it saws). ${done} requests in ${seconds.toFixed(0)} s; load at end ${load()}.`,
+  );
+} finally {
+  await stopServer(memory.child);
+}
+
+const file = join(root, 'docs', 'benchmarks', 'serve.md');
+writeFileSync(file, `${lines.join('\n')}\n`);
+console.log(`\nwrote ${file}`);

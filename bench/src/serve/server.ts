@@ -1,0 +1,63 @@
+/**
+ * The server process of the serve benchmark: builds one engine's coder, starts the coding service on a
+ * random loopback port and prints `port <n>` (the load generator runs in the parent, so that client and
+ * server do not share an event loop). Engines: `lexical` (@icd/heads LexicalCoder, pure JS), `tfjs` (a
+ * prompt model over the tiny CodiEsp BERT, @icd/prompt on TensorFlow.js). Run by main.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Coder } from '@icd/core';
+import { generateCardiologyCorpus, MDR_BERT_CODES } from '@icd/data';
+import { LexicalCoder } from '@icd/heads';
+import { createCodingService } from '@icd/pipeline/node';
+
+const [engine = 'lexical', root = process.cwd()] = process.argv.slice(2);
+export const TINY_BERT = 'checkpoints/codiesp-en-tiny-v8000-s42/model';
+
+async function buildCoder(): Promise<Coder> {
+  if (engine === 'lexical') {
+    const notes = generateCardiologyCorpus({ size: 400, seed: 3 });
+    return LexicalCoder.train(notes, { c: 100, threshold: 0.3 });
+  }
+  if (engine === 'tfjs') {
+    const dir = join(root, TINY_BERT);
+    if (!existsSync(join(dir, 'config.json'))) throw new Error(`serve bench: no tiny BERT at ${dir}`);
+    const { selectBackend } = await import('@icd/bert');
+    const { BertForMaskedLM } = await import('@icd/bert/node');
+    await selectBackend({ backend: process.env.ICD_BACKEND === 'cpu' ? 'cpu' : 'wasm' });
+    const { Tokenizer } = await import('@icd/tokenizer');
+    const { ManualTemplate, ManualVerbalizer, PromptForClassification } = await import('@icd/prompt');
+    const tokenizer = Tokenizer.fromJSON(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
+    const plm = await BertForMaskedLM.fromPretrained(dir);
+    const classes = MDR_BERT_CODES.map((code) => code.code);
+    return new PromptForClassification({
+      template: new ManualTemplate({
+        tokenizer,
+        text: '{"placeholder":"text_a"} the patient can be diagnosed as {"mask"} .',
+        maxLength: 128,
+      }),
+      plm,
+      verbalizer: new ManualVerbalizer({
+        tokenizer,
+        classes,
+        labelWords: Object.fromEntries(MDR_BERT_CODES.map((code) => [code.code, [code.name.toLowerCase()]])),
+        multiTokenHandler: 'mean',
+      }),
+      multiLabel: true,
+      threshold: 0.5,
+      batchSize: 16,
+    });
+  }
+  throw new Error(`serve bench: unknown engine ${engine} (lexical, tfjs)`);
+}
+
+const coder = await buildCoder();
+const app = createCodingService({ coder, maxBatchSize: 16, maxWaitMs: 5, maxQueue: 1024, logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`port ${(app.server.address() as { port: number }).port}\n`);
+const stop = async () => {
+  await app.close();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
