@@ -2,7 +2,7 @@ import { selectBackend } from '@icd/bert';
 import { createTinyBert, tinyBertWords } from '@icd/bert/test';
 import type { Encoder } from '@icd/core';
 import { IcdError } from '@icd/core';
-import type { KeptText } from '@icd/keybert';
+import { filterNote, type KeptText } from '@icd/keybert';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedAttentionHead, TestAttentionHead } from '../training/test-heads.test-helper.js';
@@ -122,6 +122,21 @@ describe('HeadCoder', () => {
     expect(evidence!.text).toBe('myocardial infarction');
     expect(original.slice(evidence!.start, evidence!.end)).toBe('myocardial infarction');
     expect(evidence!.start).toBe(original.indexOf('myocardial'));
+    // The same through @icd/keybert's filterNote: dictionary hits in sentences 1 and 3, a 10-token budget.
+    const terms = [
+      { code: 'J18', term: 'fever' },
+      { code: 'I21', term: 'myocardial infarction' },
+    ];
+    const filtered = await filterNote(original, { budget: 10, tokenizer: mlm.tokenizer!, terms });
+    expect(filtered.text).toBe(keptText);
+    const real = new HeadCoder({
+      encoder: borrowed(mlm.bert),
+      tokenizer: mlm.tokenizer!,
+      head,
+      windowLength: 32,
+      filter: (text) => filterNote(text, { budget: 10, tokenizer: mlm.tokenizer!, terms }),
+    });
+    expect(await real.predict([{ id: 'n', text: original }])).toEqual([prediction]);
   });
 
   it('honours topK, threshold and maxEvidence, keeps input order and ranks best first', async () => {

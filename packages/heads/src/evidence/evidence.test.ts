@@ -71,8 +71,9 @@ describe('attentionEvidence', () => {
 
 describe('sentenceEvidence', () => {
   it('gives the ascending indices of the sentences spans overlap', () => {
-    const text = 'Chest pain. No fever.\nKnown AF on apixaban. Dr. Smith saw him.';
-    // Sentences: 'Chest pain.' [0, 11), 'No fever.' [12, 21), 'Known AF on apixaban.' [22, 43), 'Dr. Smith saw him.' [44, 62)
+    const text = 'Chest pain. No fever.\nKnown AF on apixaban. Dr. Smith saw him, p. ej. ayer.';
+    // @icd/metrics' sentenceSpans: 'Chest pain.' [0, 11), 'No fever.' [12, 21), 'Known AF on apixaban.'
+    // [22, 43), 'Dr.' [44, 47), 'Smith saw him, p. ej. ayer.' [48, 75) (no split before a lower-case word).
     expect(
       sentenceEvidence(text, [
         { start: 28, end: 30 },
@@ -81,9 +82,15 @@ describe('sentenceEvidence', () => {
       ]),
     ).toEqual([0, 2]);
     expect(sentenceEvidence(text, [{ start: 5, end: 15 }])).toEqual([0, 1]);
-    expect(sentenceEvidence(text, [{ start: 48, end: 53 }])).toEqual([3]);
+    expect(
+      sentenceEvidence(text, [
+        { start: 48, end: 53 },
+        { start: 70, end: 74 },
+      ]),
+    ).toEqual([4]);
     expect(sentenceEvidence(text, [{ start: 11, end: 12 }])).toEqual([]); // only the space between
     expect(sentenceEvidence(text, [])).toEqual([]);
+    expect(sentenceEvidence(text, [{ start: 0, end: 3 }], [{ start: 0, end: 75 }])).toEqual([0]);
     expect(() => sentenceEvidence(text, [{ start: 5, end: 100 }])).toThrow(/spans\[0\]/);
   });
 });

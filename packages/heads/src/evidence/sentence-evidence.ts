@@ -1,13 +1,13 @@
 import type { TextSpan } from '@icd/core';
 import { invalidArgument } from '@icd/core';
-import { splitSentences } from '@icd/keybert';
+import { sentenceSpans } from '@icd/metrics';
 
 /**
  * The sentences of a note that evidence spans touch: indices (0-based, ascending, each once) into
- * `@icd/keybert`'s `splitSentences(noteText)` of every sentence a span overlaps by at least one
- * character, so predicted and gold evidence (CodiEsp-X spans, the synthetic corpus's evidence
- * sentences) compare at the sentence level whatever their exact boundaries. Pass `sentences` to
- * reuse a split you already have.
+ * `@icd/metrics`' `sentenceSpans(noteText)` (the split its `evidenceSentenceScores` is measured on) of
+ * every sentence a span overlaps by at least one character, so predicted and gold evidence (CodiEsp-X
+ * spans, the synthetic corpus's evidence sentences) compare at the sentence level whatever their exact
+ * boundaries. Pass `sentences` to use another split.
  *
  * @example
  * ```ts
@@ -18,7 +18,7 @@ import { splitSentences } from '@icd/keybert';
 export function sentenceEvidence(
   noteText: string,
   spans: readonly TextSpan[],
-  sentences: readonly TextSpan[] = splitSentences(noteText),
+  sentences: readonly TextSpan[] = sentenceSpans(noteText),
 ): number[] {
   const fn = 'sentenceEvidence';
   if (typeof noteText !== 'string') invalidArgument(fn, 'noteText', 'a string', noteText);
