@@ -33,7 +33,29 @@ export type { ClsActivation, ClsHeadConfig, ClsHeadJson, ClsPooling } from './la
 export { ClsHead } from './layers/cls-head.js';
 export type { WindowSequence } from './layers/concatenate-windows.js';
 export { concatenateWindows, windowsAsSequence } from './layers/concatenate-windows.js';
+export type { DescriptionQueryOptions } from './layers/description-queries.js';
+export { initialiseLabelQueriesFromDescriptions } from './layers/description-queries.js';
+export type { EncodeKnowledgeTextsOptions } from './layers/encode-knowledge-texts.js';
+export { encodeKnowledgeTexts } from './layers/encode-knowledge-texts.js';
 export type { HeadParameterSpec } from './layers/head-parameters.js';
+export type {
+  KnowledgeEmbeddings,
+  KnowledgeInjectedLabelAttentionConfig,
+  KnowledgeInjectedLabelAttentionJson,
+  KnowledgeInjectionConfig,
+} from './layers/knowledge-injection.js';
+export {
+  KnowledgeInjectedLabelAttention,
+  KnowledgeInjection,
+  knowledgeEmbeddingsName,
+  knowledgeInjectionWeightName,
+} from './layers/knowledge-injection.js';
+export type {
+  KnowledgeTable,
+  KnowledgeText,
+  KnowledgeTextsOptions,
+} from './layers/knowledge-texts-for-codes.js';
+export { knowledgeTextsForCodes } from './layers/knowledge-texts-for-codes.js';
 export type {
   LabelAttentionConfig,
   LabelAttentionForwardOptions,
