@@ -117,6 +117,57 @@ describe('trainHead', () => {
     expect(snapshot(encoder.weights)).toEqual(encoderBefore);
   });
 
+  it('is seeded, and two accumulated micro-batches of 2 make the same updates as batches of 4', async () => {
+    const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 8 });
+    const losses = async (options: Parameters<typeof trainHead>[2]) => {
+      const head = new LabelAttention({ labels, hiddenSize: 16, seed: 6, initializerRange: 0.3 });
+      const values: number[] = [];
+      await trainHead(head, cache.notes, {
+        epochs: 3,
+        learningRate: 0.02,
+        ...options,
+        onStep: (u) => values.push(u.loss),
+      });
+      const weights = Array.from(head.weights.get('label_attention.second_linear.weight')?.dataSync() ?? []);
+      head.dispose();
+      return { values, weights };
+    };
+    const a = await losses({ batchSize: 4, seed: 1 });
+    expect((await losses({ batchSize: 4, seed: 1 })).values).toEqual(a.values);
+    expect((await losses({ batchSize: 4, seed: 2 })).values).not.toEqual(a.values);
+    const accumulated = await losses({ batchSize: 2, accumulationSteps: 2, seed: 1 });
+    expect(accumulated.values.length).toBe(a.values.length);
+    accumulated.values.forEach((loss, step) => {
+      expect(loss).toBeCloseTo(a.values[step]!, 5);
+    });
+    accumulated.weights.forEach((value, i) => {
+      expect(value).toBeCloseTo(a.weights[i]!, 4);
+    });
+  });
+
+  it('stops early on the validation metric and restores the best weights', async () => {
+    const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 8 });
+    // Validation notes with the codes swapped: the better the head fits train, the worse it does here.
+    const flipped = cache.notes.map((note) => ({
+      ...note,
+      codes: note.codes[0] === 'I21' ? ['J18'] : ['I21'],
+    }));
+    const head = new LabelAttention({ labels, hiddenSize: 16, seed: 7, initializerRange: 0.3 });
+    const result = await trainHead(head, cache.notes, {
+      epochs: 20,
+      batchSize: 8,
+      learningRate: 0.05,
+      warmupRatio: 0,
+      validation: { examples: flipped, every: 1, metric: 'loss', patience: 2, tuneThreshold: false },
+    });
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.step).toBe(3);
+    expect(result.best?.step).toBe(1);
+    expect(result.validation?.loss).toBeCloseTo(result.best!.value, 6);
+    expect(result.thresholds).toBeUndefined();
+    head.dispose();
+  });
+
   it('frozen mode moves only head weights; tunable mode trains encoder and head', async () => {
     const other = createTinyBert({ seed: 9 });
     const head = new LabelAttention({ labels, hiddenSize: 16, seed: 2, initializerRange: 0.3 });
