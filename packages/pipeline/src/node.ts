@@ -8,6 +8,7 @@
 export type { EnqueueNotesOptions, NoteJobData } from './batch/enqueue-notes.js';
 export { DEFAULT_BATCH_QUEUE, enqueueNotes, jobIdOf } from './batch/enqueue-notes.js';
 export { pendingJobs, waitUntilDrained } from './batch/queue-progress.js';
+export { parseNotesJsonl, readNotes } from './batch/read-notes.js';
 export { redisConnectionFromUrl } from './batch/redis-connection.js';
 export { assertNoteId, DirectoryResultStore, MAX_NOTE_ID_LENGTH } from './batch/result-store.js';
 export type { BatchResult, BatchWorker, BatchWorkerOptions } from './batch/run-batch-worker.js';
@@ -26,3 +27,5 @@ export type { BatchPredictOptions, MicroBatcherOptions } from './service/micro-b
 export { BatcherClosedError, MicroBatcher, QueueFullError } from './service/micro-batcher.js';
 export type { OpenApiLimits, OpenApiObject } from './service/openapi.js';
 export { codingServiceOpenApi, requestSchemasOf } from './service/openapi.js';
+export type { RunningService, ServeOptions } from './service/serve.js';
+export { serve } from './service/serve.js';
