@@ -1,7 +1,7 @@
 import { BertForMaskedLM, SafetensorsFile, serializeSafetensors } from '@icd/bert';
 import type { TokenizerLike } from '@icd/core';
 import { CheckpointError, UnsupportedError } from '@icd/core';
-import { Tokenizer } from '@icd/tokenizer';
+import { tokenizerFromFiles } from '@icd/tokenizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { ManualTemplate } from '../templates/manual-template.js';
 import { MixedTemplate } from '../templates/mixed-template.js';
@@ -133,18 +133,20 @@ const text = (files: Readonly<Record<string, string | Uint8Array>>, name: string
 };
 
 function loadTokenizer(files: Readonly<Record<string, string | Uint8Array>>): TokenizerLike {
-  const json = text(files, 'plm/tokenizer.json');
-  if (json !== undefined) return Tokenizer.fromJSON(json);
+  const tokenizerJson = text(files, 'plm/tokenizer.json');
   const vocab = text(files, 'plm/vocab.txt');
-  if (vocab === undefined)
+  if (tokenizerJson === undefined && vocab === undefined)
     throw new CheckpointError({
       file: 'plm/vocab.txt',
       message: 'the folder has no tokenizer (plm/tokenizer.json or plm/vocab.txt); pass options.tokenizer',
     });
-  const settings = JSON.parse(text(files, 'plm/tokenizer_config.json') ?? '{}') as {
-    do_lower_case?: boolean;
-  };
-  return Tokenizer.fromVocab(vocab, { lowercase: settings.do_lower_case ?? true });
+  // As transformers reads a folder (e.g. a plm/ saved by Python with vocab.txt only): casing, accents
+  // and special tokens from tokenizer_config.json.
+  return tokenizerFromFiles({
+    tokenizerJson,
+    vocab,
+    tokenizerConfig: text(files, 'plm/tokenizer_config.json'),
+  });
 }
 
 function buildTemplate(

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { assertOneOf, CheckpointError, invalidArgument } from '@icd/core';
+import { type CacheOptions, defaultIgnorePatterns, isHubId, resolvePretrainedFolder } from '@icd/hub/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { PromptForClassification as BrowserPromptForClassification } from '../model/prompt-for-classification.js';
 import {
@@ -41,7 +43,11 @@ async function readFolder(directory: string, root = directory): Promise<Record<s
     const path = join(directory, entry.name);
     if (entry.isDirectory()) Object.assign(files, await readFolder(path, root));
     // ONNX files (the engine's export, an optimum model.onnx) are read by the ONNX engine itself.
-    else if (entry.isFile() && !entry.name.endsWith('.onnx')) {
+    // (symbolic links too: a huggingface_hub cache snapshot links its files to blobs)
+    else if (
+      (entry.isFile() || (entry.isSymbolicLink() && (await stat(path)).isFile())) &&
+      !entry.name.endsWith('.onnx')
+    ) {
       const name = relative(root, path).split('\\').join('/');
       files[name] = name.endsWith('.safetensors')
         ? new Uint8Array(await readFile(path))
@@ -71,7 +77,7 @@ export type PromptEngine = 'tfjs' | 'onnx';
  * const options: PromptFolderLoadOptions = { engine: 'onnx', onnx: { intraOpNumThreads: 2 } };
  * ```
  */
-export interface PromptFolderLoadOptions extends PromptModelLoadOptions {
+export interface PromptFolderLoadOptions extends PromptModelLoadOptions, CacheOptions {
   /**
    * `'tfjs'` (default) or `'onnx'`: `predict`, `predictProbabilities`, `predictLogits` and `calibrate`
    * run the masked LM on ONNX Runtime (`@icd/onnx` and `onnxruntime-node`, optional peers: install
@@ -84,7 +90,9 @@ export interface PromptFolderLoadOptions extends PromptModelLoadOptions {
 }
 
 /**
- * Loads a folder written by {@link savePromptModel}. With `engine: 'onnx'` the PLM's ONNX file is
+ * Loads a folder written by {@link savePromptModel}, or a Hub repo holding one (`org/name`, when no
+ * folder exists at that path: `prompt.json`, `prompt.safetensors` and `plm/` fetched into the
+ * huggingface_hub cache with `@icd/hub`'s `CacheOptions`, `revision`, `token`, `localFilesOnly`, ...). With `engine: 'onnx'` the PLM's ONNX file is
  * `plm/model.onnx` when the folder has one (e.g. an HF optimum `fill-mask` export: manual verbalizers
  * only, it has logits only), else an export of `plm/` (`inputs_embeds` and the `[MASK]` positions as
  * inputs, logits, head transform and hidden state as outputs) written on first use to `plm/onnx/` (or
@@ -102,6 +110,14 @@ export async function loadPromptModel(
 ): Promise<PromptForClassification> {
   const engine = options?.engine ?? 'tfjs';
   assertOneOf('loadPromptModel', 'options.engine', engine, ['tfjs', 'onnx'] as const);
+  // A Hub id (`org/name`, no folder at that path): the repo's prompt files and plm/ in the HF cache.
+  if (!existsSync(directory) && isHubId(directory))
+    directory = await resolvePretrainedFolder(directory, {
+      ...options,
+      allowPatterns: ['prompt.json', 'prompt.safetensors', 'plm/'],
+      ignorePatterns: defaultIgnorePatterns.filter((p) => engine !== 'onnx' || !p.includes('onnx')),
+      required: ['prompt.json', 'prompt.safetensors'],
+    });
   const info = await stat(directory).catch(() => undefined);
   if (!info?.isDirectory())
     throw new CheckpointError({
