@@ -3,6 +3,8 @@ import { createTinyBert } from '@icd/bert/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadCoder } from '../coder/head-coder.js';
 import { ClsHead } from '../layers/cls-head.js';
+import { encodeKnowledgeTexts } from '../layers/encode-knowledge-texts.js';
+import { KnowledgeInjectedLabelAttention } from '../layers/knowledge-injection.js';
 import { LabelAttention } from '../layers/label-attention.js';
 import { cacheHiddenStates } from '../training/hidden-state-cache.js';
 import { trainHead } from '../training/train-head.js';
@@ -97,6 +99,28 @@ describe('built-in heads', () => {
     const files = await headCoderFiles(coder, { includeEncoder: false });
     const loaded = await headCoderFromFiles(files, { encoder, tokenizer: mlm.tokenizer! });
     expect(loaded.head).toBeInstanceOf(LabelAttention);
+    expect(await loaded.predict(notes)).toEqual(predictions);
+    loaded.dispose();
+    coder.dispose();
+  });
+
+  it('a knowledge-injected head saves its knowledge embeddings and loads back exactly', async () => {
+    const cache = await cacheHiddenStates(mlm.bert, mlm.tokenizer!, notes, { windowLength: 6 });
+    const knowledge = await encodeKnowledgeTexts(mlm.bert, mlm.tokenizer!, [
+      'acute myocardial infarction',
+      'pneumonia with fever',
+    ]);
+    const head = new KnowledgeInjectedLabelAttention(
+      { labels: ['I21', 'J18'], hiddenSize: 16, seed: 4, initializerRange: 0.3 },
+      knowledge,
+    );
+    await trainHead(head, cache.notes, { epochs: 5, batchSize: 4, learningRate: 0.05 });
+    const encoder = { info: mlm.bert.info, encode: mlm.bert.encode.bind(mlm.bert), dispose() {} };
+    const coder = new HeadCoder({ encoder, tokenizer: mlm.tokenizer!, head, windowLength: 6 });
+    const predictions = await coder.predict(notes);
+    const files = await headCoderFiles(coder, { includeEncoder: false });
+    const loaded = await headCoderFromFiles(files, { encoder, tokenizer: mlm.tokenizer! });
+    expect(loaded.head).toBeInstanceOf(KnowledgeInjectedLabelAttention);
     expect(await loaded.predict(notes)).toEqual(predictions);
     loaded.dispose();
     coder.dispose();

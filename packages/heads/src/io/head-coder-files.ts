@@ -83,8 +83,9 @@ function parseJson(files: ModelFiles, name: string): unknown {
  * The files of a head coder, without a file system (browser-safe):
  * - `head-coder.json`: `format: 'icd-head-coder'`, `version: 1`, labels, thresholds (`null` = never
  *   predict), window settings, batch sizes, evidence settings, the head's type;
- * - `head/config.json` (`head.toJSON()`) and `head/model.safetensors` (the head's weights by name, in
- *   their in-memory layout, metadata `format: icd-head`), loadable on their own;
+ * - `head/config.json` (`head.toJSON()`) and `head/model.safetensors` (the head's weights, and its
+ *   `buffers` when it has some, by name, in their in-memory layout, metadata `format: icd-head`),
+ *   loadable on their own;
  * - `encoder/`: the encoder's HuggingFace folder and its tokenizer files (`toPretrainedFiles`).
  *
  * @example
@@ -125,8 +126,8 @@ export async function headCoderFiles(
     evidence: { ...coder.evidenceOptions },
   };
   const tensors = [];
-  for (const [name, variable] of coder.head.weights)
-    tensors.push({ name, shape: variable.shape, data: (await variable.data()) as Float32Array });
+  for (const [name, tensor] of savedTensors(coder.head))
+    tensors.push({ name, shape: tensor.shape, data: (await tensor.data()) as Float32Array });
   const files: Record<string, string | Uint8Array> = {
     'head-coder.json': `${JSON.stringify(config, null, 2)}\n`,
     'head/config.json': `${JSON.stringify(headJson, null, 2)}\n`,
@@ -273,6 +274,18 @@ export async function headCoderFromFiles(
   }
 }
 
+/**
+ * What a head saves: its weights and, for heads that have them, its `buffers` (constant tensors such as
+ * `KnowledgeInjectedLabelAttention`'s knowledge embeddings).
+ */
+function savedTensors(head: TfLabelHead): Map<string, tf.Tensor> {
+  const buffers = (head as TfLabelHead & { buffers?: unknown }).buffers;
+  return new Map<string, tf.Tensor>([
+    ...head.weights,
+    ...(buffers instanceof Map ? (buffers as Map<string, tf.Tensor>) : []),
+  ]);
+}
+
 function checkHeadMatches(
   head: TfLabelHead,
   config: HeadCoderConfig,
@@ -290,7 +303,8 @@ function checkHeadMatches(
       file: 'head/config.json',
       message: `problemType ${head.problemType} differs from head-coder.json's ${config.problemType}`,
     });
-  for (const [name, variable] of head.weights) {
+  const expected = savedTensors(head);
+  for (const [name, variable] of expected) {
     const saved = tensors.get(name);
     if (!saved)
       throw new CheckpointError({
@@ -306,7 +320,7 @@ function checkHeadMatches(
       });
   }
   for (const name of tensors.keys())
-    if (!head.weights.has(name))
+    if (!expected.has(name))
       throw new CheckpointError({
         file: 'head/model.safetensors',
         tensor: name,
