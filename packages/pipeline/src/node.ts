@@ -14,6 +14,8 @@ export { assertNoteId, DirectoryResultStore, MAX_NOTE_ID_LENGTH } from './batch/
 export type { BatchResult, BatchWorker, BatchWorkerOptions } from './batch/run-batch-worker.js';
 export { runBatchWorker } from './batch/run-batch-worker.js';
 export * from './index.js';
+export { modelCard } from './node/model-card.js';
+export { loadModelFolder, readModelFolderFiles, saveModelFolder } from './node/model-folder-dir.js';
 export type {
   CodingService,
   CodingServiceOptions,
