@@ -14,7 +14,7 @@ import { BertConfig, BertModel, disposeOutput, selectBackend } from '@icd/bert';
 import type { TensorData } from '@icd/core';
 import { exportOnnx, OnnxEncoder } from '@icd/onnx';
 import * as tf from '@tensorflow/tfjs-core';
-import { int8DownstreamCost } from './downstream.js';
+import { int8DownstreamCost, trainedCheckpointInt8Cost } from './downstream.js';
 import { type BenchRow, type Case, forwardFlops, renderReport, type TorchResult } from './report.js';
 import { loadLine, machineLine, timeRuns } from './timing.js';
 
@@ -144,6 +144,13 @@ for (const config of configs) {
 }
 console.log('int8 on a downstream task (synthetic cardiology corpus) ...');
 const downstream = await int8DownstreamCost(threads);
+const repository = join(here, '..', '..', '..');
+const checkpoint = join(repository, 'checkpoints', 'codiesp-en-tiny-v8000-s42', 'model');
+const codiesp = process.env.ICD_SHARED_DIR
+  ? join(process.env.ICD_SHARED_DIR, 'data', 'codiesp')
+  : join(repository, '..', 'shared', 'data', 'codiesp');
+console.log('int8 on the pretrained CodiEsp checkpoint (if present) ...');
+const trained = await trainedCheckpointInt8Cost(threads, checkpoint, codiesp);
 const tensorsLeft = tf.memory().numTensors;
 
 console.log(`PyTorch (${threads} threads) ...`);
@@ -175,6 +182,7 @@ const report = renderReport({
   exports,
   deviations,
   downstream,
+  trained,
   tensorsLeft,
 });
 const page = threads === 2 ? 'onnx.md' : `onnx-${threads}-thread.md`;
