@@ -145,6 +145,27 @@ describe('trainHead', () => {
     });
   });
 
+  it('groupByLength batches notes of similar length together, every note once per epoch', async () => {
+    const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 64 });
+    const head = new LabelAttention({ labels, hiddenSize: 16, seed: 6 });
+    const seen: number[][] = [];
+    const spy = {
+      labels: head.labels,
+      problemType: head.problemType,
+      weights: head.weights,
+      forward: (states: tf.Tensor, mask: tf.Tensor, options?: object) => {
+        seen.push(Array.from(tf.tidy(() => tf.sum(mask, 1)).dataSync()).sort((a, b) => a - b));
+        return head.forward(states, mask, options);
+      },
+      dispose: () => head.dispose(),
+    };
+    await trainHead(spy, cache.notes, { epochs: 1, batchSize: 2, groupByLength: true });
+    const lengths = cache.notes.map((note) => note.states.length / 16).sort((a, b) => b - a);
+    const pairs = [0, 2, 4, 6].map((i) => [lengths[i + 1]!, lengths[i]!]);
+    expect(seen.map(String).sort()).toEqual(pairs.map(String).sort());
+    head.dispose();
+  });
+
   it('stops early on the validation metric and restores the best weights', async () => {
     const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 8 });
     // Validation notes with the codes swapped: the better the head fits train, the worse it does here.

@@ -74,6 +74,12 @@ export interface HeadTrainingOptions extends WindowOptions {
   readonly maxGradNorm?: number | null;
   /** Seed of the shuffling and the dropout masks (default 0). */
   readonly seed?: number;
+  /**
+   * Batch notes of similar length together (HF `group_by_length`): each epoch's shuffled order is cut
+   * into groups of 50 batches, each group sorted by token count before it is split into batches, and
+   * the batches are shuffled again. Less padding, faster epochs; default false.
+   */
+  readonly groupByLength?: boolean;
   /** The encoder of text examples (`@icd/bert`'s `BertModel`). */
   readonly encoder?: TfDifferentiableEncoder;
   readonly tokenizer?: TokenizerLike;
@@ -122,6 +128,34 @@ function shuffled(n: number, seed: number): number[] {
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return order;
+}
+
+/** One epoch's micro-batches of example indices (seeded; grouped by length when asked). */
+function epochBatches(
+  prepared: PreparedExamples,
+  batchSize: number,
+  seed: number,
+  groupByLength: boolean,
+): number[][] {
+  const count = prepared.cached?.length ?? prepared.windows!.length;
+  const order = shuffled(count, seed);
+  const batches: number[][] = [];
+  if (!groupByLength) {
+    for (let first = 0; first < count; first += batchSize)
+      batches.push(order.slice(first, first + batchSize));
+    return batches;
+  }
+  const length = (row: number) =>
+    prepared.cached
+      ? prepared.cached[row]!.states.length / prepared.cached[row]!.hiddenSize
+      : (prepared.windows![row]!.windowStarts[prepared.windows![row]!.windowCount] as number);
+  const group = batchSize * 50;
+  for (let first = 0; first < count; first += group) {
+    const members = order.slice(first, first + group).sort((a, b) => length(b) - length(a) || a - b);
+    for (let start = 0; start < members.length; start += batchSize)
+      batches.push(members.slice(start, start + batchSize));
+  }
+  return shuffled(batches.length, seed + 1).map((index) => batches[index]!);
 }
 
 /** Reads examples into what batches need: cached notes, or windows of texts. @internal */
@@ -284,11 +318,8 @@ export async function trainHead(
     evaluateHead(head, validationPrepared!, reader, { batchSize });
 
   const trainer = new Trainer<number[]>({
-    batches: function* (epoch) {
-      const order = shuffled(examples.length, seed * 7919 + epoch);
-      for (let first = 0; first < order.length; first += batchSize)
-        yield order.slice(first, first + batchSize);
-    },
+    batches: (epoch) =>
+      epochBatches(prepared, batchSize, seed * 7919 + epoch, options.groupByLength ?? false),
     objective: (rows, context) => {
       const { states, mask } = reader.read(prepared, rows, context.training, context.seed);
       const { logits, labelAttention } = head.forward(states, mask, {
