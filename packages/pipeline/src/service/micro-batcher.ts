@@ -249,8 +249,10 @@ export class MicroBatcher {
         for (const submission of submissions) submission.signal?.removeEventListener('abort', onAbort);
         this.options.onBatch?.(batch.length, (performance.now() - began) / 1000);
         this.running--;
-        this.schedule();
         this.checkIdle();
+        // The next batch starts on a later turn of the event loop, so that timers (request timeouts),
+        // new connections and health checks get their turn even when the model never yields.
+        setImmediate(() => this.schedule());
       }
     };
     void run();
