@@ -19,7 +19,7 @@ import { LabelAttention, labelAttentionWeightNames } from './label-attention.js'
 export interface DescriptionQueryOptions {
   /** The labels the rows of `descriptionEmbeddings` belong to, in order (default: all of `head.labels`). */
   readonly labels?: readonly string[];
-  /** s_q, the factor of the query `u_l = s_q · tanh(e_l W)` (default 1). */
+  /** s_q, the score of a position that looks exactly like the description: `u_l = s_q · z_l / ‖z_l‖²` (default 10). */
   readonly queryScale?: number;
   /** s_w, the length of the output vector `w_l` (default 1). */
   readonly outputScale?: number;
@@ -37,9 +37,11 @@ export interface DescriptionQueryOptions {
  * ranked: for each label l of `options.labels` with description embedding e_l (`[hiddenSize]`, e.g.
  * {@link encodeKnowledgeTexts} of its long description, through the same encoder as the notes), set
  *
- * - the query row of U: `u_l = s_q · tanh(e_l W)`, the description's own point in the attention space
- *   (the map tokens go through in eq. 2), so label l attends to tokens whose `tanh(h_t W)` points the
- *   way its description's does;
+ * - the query row of U: `u_l = s_q · z_l / ‖z_l‖²` with `z_l = tanh((e_l − c) W)`, the description's
+ *   own point in the attention space (the map tokens go through in eq. 2), so a position whose
+ *   `tanh(h_t W)` equals `z_l` scores exactly `s_q` and label l attends to the tokens whose projection
+ *   points the way its description's does (centring on c removes the part every token shares, which
+ *   the softmax ignores anyway, from the query);
  * - the output vector: `w_l = s_w · (e_l − c) / ‖e_l − c‖`, and the bias `b_l = β − ⟨w_l, c⟩`, so that
  *   `logit_l = s_w · ⟨v_l − c, (e_l − c)/‖e_l − c‖⟩ + β` grows as the attended state v_l moves from the
  *   typical state c towards the description.
@@ -81,7 +83,7 @@ export function initialiseLabelQueriesFromDescriptions(
     return row;
   });
   if (new Set(rows).size !== rows.length) invalidArgument(fn, 'labels', 'labels without repeats', labels);
-  const queryScale = options.queryScale ?? 1;
+  const queryScale = options.queryScale ?? 10;
   assertFiniteNumber(fn, 'queryScale', queryScale);
   const outputScale = options.outputScale ?? 1;
   assertFiniteNumber(fn, 'outputScale', outputScale);
@@ -102,15 +104,24 @@ export function initialiseLabelQueriesFromDescriptions(
       described = tf.add(described, tf.matMul(tf.softmax(tf.matMul(described, Zm, false, true)), Zm));
     }
     const W = attention.weights.get(labelAttentionWeightNames.projection) as tf.Variable;
-    const queries = tf.mul(tf.tanh(tf.matMul(described, W)), queryScale); // [n, projection]
     const c = tf.tensor1d(center);
-    const offsets = tf.sub(described, c);
+    const offsets = tf.sub(described, c); // e − c
     const norms = tf.norm(offsets, 'euclidean', 1, true);
-    const normValues = norms.dataSync();
-    normValues.forEach((norm, i) => {
+    norms.dataSync().forEach((norm, i) => {
       if (!(norm > 0))
         invalidArgument(fn, `descriptionEmbeddings[${i}]`, 'an embedding different from center', 'e_l = c');
     });
+    const z = tf.tanh(tf.matMul(offsets, W)); // tanh((e − c) W): [n, projection]
+    const zNorms = tf.sum(tf.square(z), 1, true);
+    if (!zNorms.dataSync().every((x) => x > 0)) {
+      invalidArgument(
+        fn,
+        'descriptionEmbeddings',
+        'embeddings whose projection tanh((e − c) W) is not zero',
+        'a zero projection',
+      );
+    }
+    const queries = tf.mul(tf.div(z, zNorms), queryScale); // u = s_q · z / ‖z‖²
     const outputs = tf.mul(tf.div(offsets, norms), outputScale); // [n, hidden]
     const rowIndex = tf.tensor1d(rows, 'int32');
     const Ut = attention.weights.get(labelAttentionWeightNames.queries) as tf.Variable; // [projection, labels]
