@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BertForMaskedLM } from '@icd/bert';
 import { selectBackend } from '@icd/bert';
 import { InvalidArgumentError } from '@icd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../export/export-onnx.js';
+import { OnnxEncoder } from '../runtime/onnx-encoder.js';
+import { OnnxMaskedLM } from '../runtime/onnx-masked-lm.js';
 import {
   loadTinyMaskedLM,
   maxAbsDifference,
@@ -57,6 +60,21 @@ describe('@icd/onnx/node', () => {
       maxAbsDifference((await encoder.encode(input)).lastHiddenState.data, c!.lastHiddenState),
     ).toBeLessThan(1e-4);
     encoder.dispose();
+  });
+
+  it('OnnxEncoder.load / OnnxMaskedLM.load take a file path or file: URL in Node', async () => {
+    const file = join(folder, 'direct', 'model.onnx');
+    await exportOnnxFile(mlm, file);
+    const encoder = await OnnxEncoder.load(file);
+    expect(
+      maxAbsDifference((await encoder.encode(input)).lastHiddenState.data, c!.lastHiddenState),
+    ).toBeLessThan(1e-4);
+    encoder.dispose();
+    const masked = await OnnxMaskedLM.load(pathToFileURL(file).href);
+    expect(maxAbsDifference((await masked.predictMasked(input)).logits.data, c!.logits)).toBeLessThan(1e-4);
+    masked.dispose();
+    await expect(OnnxEncoder.load(join(folder, 'absent.onnx'))).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(OnnxEncoder.load('')).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it('rejects missing paths and empty file names', async () => {

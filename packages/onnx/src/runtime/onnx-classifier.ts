@@ -50,7 +50,7 @@ export class OnnxClassifier extends OnnxSessionModel {
     this.labels = Object.freeze([...(head.labels ?? [])]);
   }
 
-  /** Loads ONNX bytes (or fetches a URL) written by `exportOnnx(model, { head })`. */
+  /** Loads ONNX bytes, a file (Node) or a URL written by `exportOnnx(model, { head })`. */
   static async load(source: OnnxModelSource, options: OnnxLoadOptions = {}): Promise<OnnxClassifier> {
     const fn = 'OnnxClassifier.load';
     const { runtime, session, config, bytes } = await OnnxSessionModel.createSession(fn, source, options);

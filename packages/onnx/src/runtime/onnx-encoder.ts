@@ -18,7 +18,7 @@ import { type OnnxLoadOptions, type OnnxModelSource, OnnxSessionModel } from './
  * ```
  */
 export class OnnxEncoder extends OnnxSessionModel implements Encoder {
-  /** Loads ONNX bytes (or fetches a URL) into an onnxruntime session. */
+  /** Loads ONNX bytes, a file (Node) or a URL (fetched) into an onnxruntime session. */
   static async load(source: OnnxModelSource, options: OnnxLoadOptions = {}): Promise<OnnxEncoder> {
     const { runtime, session, config } = await OnnxSessionModel.createSession(
       'OnnxEncoder.load',

@@ -44,7 +44,7 @@ export interface MaskedPositionsOutput {
  * ```
  */
 export class OnnxMaskedLM extends OnnxSessionModel implements MaskedLanguageModel {
-  /** Loads ONNX bytes (or fetches a URL) into an onnxruntime session. */
+  /** Loads ONNX bytes, a file (Node) or a URL (fetched) into an onnxruntime session. */
   static async load(source: OnnxModelSource, options: OnnxLoadOptions = {}): Promise<OnnxMaskedLM> {
     const { runtime, session, config } = await OnnxSessionModel.createSession(
       'OnnxMaskedLM.load',

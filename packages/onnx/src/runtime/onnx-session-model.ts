@@ -4,6 +4,7 @@ import { IcdError, invalidArgument, UnsupportedError } from '@icd/core';
 import { type EmbeddingsInput, type EncoderFeeds, toEncoderFeeds } from './feeds.js';
 import { readModelMetadata } from './model-metadata.js';
 import {
+  isNode,
   loadOnnxRuntime,
   type OnnxRuntimeChoice,
   type OrtModule,
@@ -33,7 +34,7 @@ export interface OnnxLoadOptions {
 }
 
 /**
- * Bytes of an ONNX model, or a URL to fetch it from (browsers; in Node use `@icd/onnx/node`'s loaders for files).
+ * Bytes of an ONNX model, a URL to fetch it from, or in Node a file path (or `file:` URL) to read.
  *
  * @example
  * ```ts
@@ -43,10 +44,26 @@ export interface OnnxLoadOptions {
  */
 export type OnnxModelSource = Uint8Array | ArrayBuffer | string;
 
+/** Reads a file in Node (a path or a `file:` URL); the specifier is a variable so bundlers leave it alone. */
+async function readNodeFile(fn: string, path: string): Promise<Uint8Array> {
+  const specifier = 'node:fs/promises';
+  const { readFile } = (await import(/* @vite-ignore */ specifier)) as {
+    readFile(path: string | URL): Promise<Uint8Array>;
+  };
+  try {
+    return new Uint8Array(await readFile(/^file:/i.test(path) ? new URL(path) : path));
+  } catch (cause) {
+    return invalidArgument(fn, 'source', `an existing ONNX file (${String(cause)})`, path);
+  }
+}
+
 async function toBytes(fn: string, source: OnnxModelSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (typeof source !== 'string') invalidArgument(fn, 'source', 'ONNX bytes (Uint8Array) or a URL', source);
+  if (typeof source !== 'string' || source.length === 0)
+    invalidArgument(fn, 'source', 'ONNX bytes (Uint8Array), a URL, or in Node a file path', source);
+  // Node: a path or a file: URL is read from disk; http(s), blob: and data: URLs are fetched.
+  if (isNode() && !/^(https?|blob|data):/i.test(source)) return readNodeFile(fn, source);
   const response = await fetch(source);
   if (!response.ok)
     invalidArgument(fn, 'source', 'a URL that serves the ONNX file', `${source} (HTTP ${response.status})`);
