@@ -21,10 +21,8 @@ async function main(): Promise<void> {
   });
   const states = tf.randomNormal([1, tokens, hidden], 0, 1, 'float32', 2);
   // The last 10% of the positions are padding, as in a last window.
-  const mask = tf.concat(
-    [tf.ones([1, Math.floor(tokens * 0.9)]), tf.zeros([1, tokens - Math.floor(tokens * 0.9)])],
-    1,
-  );
+  const real = Math.floor(tokens * 0.9);
+  const mask = tf.tidy(() => tf.concat([tf.ones([1, real]), tf.zeros([1, tokens - real])], 1));
   const weightBytes = [...head.weights.values()].reduce((sum, v) => sum + v.size * 4, 0);
   const matrix = labels * tokens * 4;
   console.log(
