@@ -1,5 +1,7 @@
 import { IcdError } from '@icd/core';
+import { Tokenizer } from '@icd/tokenizer';
 import { describe, expect, it } from 'vitest';
+import { noteWindows } from '../training/note-windows.js';
 import { attentionEvidence } from './attention-evidence.js';
 import { sentenceEvidence } from './sentence-evidence.js';
 
@@ -51,6 +53,36 @@ describe('attentionEvidence', () => {
         attention.map(() => 0),
       ),
     ).toEqual([]);
+  });
+
+  it('folds WordPiece pieces of a real tokenizer, across windows, back onto whole words', () => {
+    const vocab = [
+      '[PAD]',
+      '[UNK]',
+      '[CLS]',
+      '[SEP]',
+      '[MASK]',
+      'acute',
+      'myo',
+      '##cardial',
+      'infarction',
+      ',',
+      'no',
+      'fever',
+      '.',
+    ];
+    const tokenizer = Tokenizer.fromVocab(vocab.join('\n'), { lowercase: true });
+    const note = 'Acute myocardial infarction, no fever.';
+    // windows of 5 (3 pieces + specials): [CLS] acute myo ##cardial [SEP] | [CLS] infarction , no [SEP] | [CLS] fever . [SEP]
+    const windows = noteWindows(tokenizer, note, { windowLength: 5, stride: 0, maxWindows: undefined });
+    expect(windows.windowCount).toBe(3);
+    const attention = new Float32Array(windows.ids.length);
+    attention[3] = 0.25; // ##cardial
+    attention[6] = 0.5; // infarction, in the second window
+    attention[12] = 0.25; // '.': no word, no evidence
+    expect(attentionEvidence(note, windows.offsets, attention)).toEqual([
+      { start: 6, end: 27, text: 'myocardial infarction', score: 0.75, source: 'attention' },
+    ]);
   });
 
   it('rejects mismatched inputs', () => {
