@@ -1,27 +1,10 @@
 import type { Encoding } from '@icd/core';
-import { MockEncoder, MockTokenizer } from '@icd/core/test';
+import { MockEncoder, MockTokenizer, windowEncoding } from '@icd/core/test';
 import { describe, expect, it } from 'vitest';
 import { encodeLongText, poolWindows, windowsOf } from './pool-windows.js';
 
-/** A window [CLS] ids [SEP] padded to `length`, as a tokenizer with overflow would return. */
-function window(ids: number[], length: number, overflowing: Encoding[] = []): Encoding {
-  const all = [2, ...ids, 3];
-  const pad = length - all.length;
-  return {
-    ids: [...all, ...Array(pad).fill(0)],
-    tokens: all.map(String).concat(Array(pad).fill('[PAD]')),
-    offsets: Array(length).fill([0, 0]),
-    attentionMask: [...all.map(() => 1), ...Array(pad).fill(0)],
-    typeIds: Array(length).fill(0),
-    specialTokensMask: [1, ...ids.map(() => 0), 1, ...Array(pad).fill(1)],
-    wordIds: Array(length).fill(null),
-    sequenceIds: Array(length).fill(null),
-    overflowing,
-  };
-}
-
 // Windows of a note with stride 1: [5 6 7] [7 8 9] [9 10] (the last one padded).
-const note = window([5, 6, 7], 5, [window([7, 8, 9], 5), window([9, 10], 5)]);
+const note = windowEncoding([5, 6, 7], 5, [windowEncoding([7, 8, 9], 5), windowEncoding([9, 10], 5)]);
 const encoder = new MockEncoder({ hiddenSize: 6 });
 
 /** Hand reference: MockEncoder's vector of a token is `tokenVector(id)` at any position. */
@@ -73,7 +56,7 @@ describe('poolWindows', () => {
   });
 
   it('pools a window of specials only instead of returning nothing', async () => {
-    const empty = await poolWindows(encoder, window([], 2));
+    const empty = await poolWindows(encoder, windowEncoding([], 2));
     expect(empty.tokens).toBe(2);
     expectClose(empty.vector, reference([2, 3], 'mean'));
   });

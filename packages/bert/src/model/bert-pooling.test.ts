@@ -1,5 +1,4 @@
-import type { Encoding } from '@icd/core';
-import { MockTokenizer } from '@icd/core/test';
+import { MockTokenizer, windowEncoding } from '@icd/core/test';
 import { encodeLongText, poolWindows } from '@icd/pooling';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -7,24 +6,7 @@ import { selectBackend } from '../backend/select-backend.js';
 import { BertConfig } from '../config/bert-config.js';
 import { BertModel } from './bert-model.js';
 
-/** A window [CLS] ids [SEP] padded to `length`, as a tokenizer with overflow would return. */
-function window(ids: number[], length: number, overflowing: Encoding[] = []): Encoding {
-  const all = [2, ...ids, 3];
-  const pad = length - all.length;
-  return {
-    ids: [...all, ...Array(pad).fill(0)],
-    tokens: all.map(String).concat(Array(pad).fill('[PAD]')),
-    offsets: Array(length).fill([0, 0]),
-    attentionMask: [...all.map(() => 1), ...Array(pad).fill(0)],
-    typeIds: Array(length).fill(0),
-    specialTokensMask: [1, ...ids.map(() => 0), 1, ...Array(pad).fill(1)],
-    wordIds: Array(length).fill(null),
-    sequenceIds: Array(length).fill(null),
-    overflowing,
-  };
-}
-
-const note = window([5, 6, 7], 5, [window([7, 8, 9], 5), window([9, 10], 5)]);
+const note = windowEncoding([5, 6, 7], 5, [windowEncoding([7, 8, 9], 5), windowEncoding([9, 10], 5)]);
 
 function expectClose(actual: Float32Array, expected: number[]): void {
   expect(actual).toHaveLength(expected.length);
@@ -51,7 +33,7 @@ describe('poolWindows with BertModel', () => {
   it('first-token pooling of one window is the [CLS] vector of the forward pass', async () => {
     await selectBackend({ backend: 'wasm' });
     const model = tinyModel();
-    const single = window([5, 6, 7], 6);
+    const single = windowEncoding([5, 6, 7], 6);
     const pooled = await poolWindows(model, single, { pooling: 'first' });
     const { lastHiddenState } = await model.encode({
       inputIds: [single.ids as number[]],
@@ -74,7 +56,7 @@ describe('poolWindows with BertModel', () => {
         stride: 1,
       });
     }
-    await expect(poolWindows(model, window([5, 25], 4))).rejects.toThrow(/ids in \[0, 19\]/);
+    await expect(poolWindows(model, windowEncoding([5, 25], 4))).rejects.toThrow(/ids in \[0, 19\]/);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

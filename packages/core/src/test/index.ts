@@ -9,3 +9,4 @@ export type { MockCall } from './mock-encoder.js';
 export { MockEncoder, MockMaskedLM } from './mock-encoder.js';
 export { MockTokenizer } from './mock-tokenizer.js';
 export { tokenBatchToRows } from './to-rows.js';
+export { windowEncoding } from './window-encoding.js';
