@@ -3,14 +3,23 @@ import { Adafactor, AdamW, linearSchedule, type ParameterGroup } from '@icd/trai
 import type { PromptForClassification } from './prompt-for-classification.js';
 import type { PromptTrainingOptions } from './train-prompt-model.js';
 
-/** The parameter groups of a prompt model: Adafactor for the template, AdamW for PLM and verbalizer. */
+/**
+ * The parameter groups of a prompt model: Adafactor for the template, AdamW (or, with
+ * `plmOptimizer: 'adafactor'`, Adafactor) for the PLM, AdamW for the verbalizer.
+ */
 export function promptParameterGroups(
   model: PromptForClassification,
-  options: Pick<PromptTrainingOptions, 'learningRates' | 'weightDecay'> & {
+  options: Pick<PromptTrainingOptions, 'learningRates' | 'weightDecay' | 'plmOptimizer'> & {
     readonly totalSteps: number;
     readonly warmupSteps: number;
   },
 ): ParameterGroup[] {
+  if (
+    options.plmOptimizer !== undefined &&
+    options.plmOptimizer !== 'adamw' &&
+    options.plmOptimizer !== 'adafactor'
+  )
+    invalidArgument('trainPromptModel', 'plmOptimizer', "'adamw' or 'adafactor'", options.plmOptimizer);
   const rates = { template: 0.3, plm: 5e-5, verbalizer: 7e-3, ...(options.learningRates ?? {}) };
   for (const [name, rate] of Object.entries(rates))
     assertFiniteNumber('trainPromptModel', `learningRates.${name}`, rate, { min: 0 });
@@ -34,10 +43,18 @@ export function promptParameterGroups(
     groups.push({
       name: 'plm',
       parameters: model.plm.weights,
-      optimizer: new AdamW(model.plm.weights, {
-        learningRate: rates.plm,
-        weightDecay: options.weightDecay ?? 0.01,
-      }),
+      optimizer:
+        options.plmOptimizer === 'adafactor'
+          ? new Adafactor(model.plm.weights, {
+              learningRate: rates.plm,
+              relativeStep: false,
+              scaleParameter: false,
+              warmupInit: false,
+            })
+          : new AdamW(model.plm.weights, {
+              learningRate: rates.plm,
+              weightDecay: options.weightDecay ?? 0.01,
+            }),
       schedule,
     });
   const verbalizer = model.verbalizer.weights;

@@ -54,6 +54,8 @@ export interface PromptTrainingOptions {
     readonly plm?: number;
     readonly verbalizer?: number;
   };
+  /** The PLM's optimizer: `'adamw'` (default) or `'adafactor'` (external rate, no relative step). */
+  readonly plmOptimizer?: 'adamw' | 'adafactor';
   /** AdamW weight decay of the PLM (default 0.01; none on biases and LayerNorm). */
   readonly weightDecay?: number;
   /** Global gradient-norm clipping (default 1; `null` off). */
