@@ -21,7 +21,6 @@ export type {
   CodingServiceOptions,
   CodingServiceState,
   FhirContext,
-  PatientReference,
 } from './service/create-coding-service.js';
 export { createCodingService } from './service/create-coding-service.js';
 export { PROMETHEUS_CONTENT_TYPE, ServiceMetrics } from './service/metrics.js';

@@ -10,6 +10,7 @@ import {
 } from '@icd/core';
 import type { RedactPhiOptions } from '@icd/data';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { type CodeDisplayTable, type PatientReference, toFhirBundle } from '../fhir/to-fhir-bundle.js';
 import { PROMETHEUS_CONTENT_TYPE, ServiceMetrics } from './metrics.js';
 import {
   BatcherClosedError,
@@ -19,9 +20,6 @@ import {
 } from './micro-batcher.js';
 import { codingServiceOpenApi, type OpenApiObject, requestSchemasOf } from './openapi.js';
 import { type RedactedNote, redactNote, unredactPrediction } from './redact-notes.js';
-
-/** A patient reference as a request gives it: `'Patient/123'` or `{ reference: 'Patient/123' }`. */
-export type PatientReference = string | { readonly reference: string; readonly display?: string };
 
 /** What a FHIR converter receives for one note (see {@link CodingServiceOptions.toFhirBundle}). */
 export interface FhirContext {
@@ -65,7 +63,17 @@ export interface CodingServiceOptions {
   readonly predictDefaults?: BatchPredictOptions;
   /** Fastify's logger option (pino): `true`, `false` (default) or `{ level, stream }`. */
   readonly logger?: FastifyServerOptions['logger'];
-  /** Converts one note's prediction to a FHIR R4 Bundle, for `?format=fhir` (absent: 501). */
+  /**
+   * `?format=fhir` through the pipeline's `toFhirBundle`: the displays of the codes (a model folder's
+   * code set, or `@icd/data`'s ICD-10-CM table), the code system (default ICD-10-CM) and whether codes
+   * below their threshold are written too.
+   */
+  readonly fhir?: {
+    readonly codeTable: CodeDisplayTable;
+    readonly system?: string;
+    readonly includeNotPredicted?: boolean;
+  };
+  /** A converter of one note's prediction to a FHIR R4 Bundle, instead of `fhir` (neither: 501). */
   readonly toFhirBundle?: (prediction: NotePrediction, context: FhirContext) => unknown;
 }
 
@@ -202,6 +210,18 @@ export function createCodingService(options: CodingServiceOptions): CodingServic
   const tokens = (options.authTokens ?? []).map(digest);
   const redaction =
     options.redact === true ? {} : options.redact === false ? undefined : (options.redact ?? undefined);
+  const fhir = options.fhir;
+  const toFhir =
+    options.toFhirBundle ??
+    (fhir
+      ? (prediction: NotePrediction, { patient }: FhirContext) =>
+          toFhirBundle(prediction, {
+            patientReference: patient,
+            codeTable: fhir.codeTable,
+            ...(fhir.system ? { system: fhir.system } : {}),
+            ...(fhir.includeNotPredicted ? { includeNotPredicted: true } : {}),
+          })
+      : undefined);
   const metrics = new ServiceMetrics();
   const openapi = codingServiceOpenApi({
     maxNoteChars,
@@ -383,8 +403,24 @@ export function createCodingService(options: CodingServiceOptions): CodingServic
             'patient_required',
             'format=fhir needs a patient reference (`patient`: "Patient/<id>"): FHIR R4 Condition.subject is required',
           );
-        if (!options.toFhirBundle)
-          throw new HttpError(501, 'fhir_unavailable', 'This server has no FHIR converter');
+        if (!toFhir) throw new HttpError(501, 'fhir_unavailable', 'This server has no FHIR converter');
+        // Refuse a malformed reference before any model work: convert an empty prediction.
+        for (const [index, note] of notes.entries()) {
+          try {
+            toFhir(
+              { noteId: note.id, ranked: [], evidenceSource: 'none' },
+              { note, patient: patients[index]! },
+            );
+          } catch (error) {
+            if (IcdError.isInstance(error) && error.name === 'InvalidArgumentError')
+              throw new HttpError(
+                400,
+                'invalid_patient_reference',
+                'The patient reference must look like "Patient/<id>" (FHIR R4 Condition.subject)',
+              );
+            throw error;
+          }
+        }
       }
       const redacted = redaction ? notes.map((note) => redactNote(note, redaction)) : undefined;
       const timeout = AbortSignal.timeout(requestTimeoutMs);
@@ -432,7 +468,7 @@ export function createCodingService(options: CodingServiceOptions): CodingServic
         : predictions;
       if (format === 'fhir') {
         const bundles = restored.map((prediction, index) =>
-          options.toFhirBundle!(prediction, { note: notes[index]!, patient: patients[index]! }),
+          toFhir!(prediction, { note: notes[index]!, patient: patients[index]! }),
         );
         reply.type('application/fhir+json');
         if (!body.notes) return bundles[0];
