@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchPretrainedFiles, type ResponseCache } from './fetch-pretrained-files.js';
+import { fetchPretrainedFiles } from './fetch-pretrained-files.js';
 import { HubError } from './hub-error.js';
 import { type FakeHub, startFakeHub } from './test/fake-hub.js';
-
-// The Cache API's contract (match / put by URL), in memory.
-class MemoryCache implements ResponseCache {
-  readonly entries = new Map<string, Response>();
-  async match(url: string) {
-    return this.entries.get(url)?.clone();
-  }
-  async put(url: string, response: Response) {
-    this.entries.set(url, response);
-  }
-}
+import { MemoryCache } from './test/memory-cache.js';
 
 let hub: FakeHub;
 beforeAll(async () => {

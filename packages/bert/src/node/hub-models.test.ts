@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubError } from '@icd/hub';
-import { type FakeHub, startFakeHub } from '@icd/hub/test';
+import { type FakeHub, MemoryCache, startFakeHub } from '@icd/hub/test';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
@@ -211,13 +211,7 @@ describe('fromPretrained with Hub ids (@icd/bert/node, huggingface_hub cache)', 
 
 describe('fromPretrained with Hub ids (main entry, fetch + Cache API)', () => {
   it('fetches config and weights (or shards) once, then loads offline from the cache with no request', async () => {
-    const store = new Map<string, Uint8Array>();
-    const cache = {
-      match: async (url: string) =>
-        store.has(url) ? new Response((store.get(url) as Uint8Array).slice()) : undefined,
-      put: async (url: string, response: Response) =>
-        void store.set(url, new Uint8Array(await response.arrayBuffer())),
-    };
+    const cache = new MemoryCache();
     let calls = 0;
     const counting: typeof fetch = (url, init) => {
       calls++;

@@ -6,3 +6,4 @@
 
 export type { FakeHub, FakeHubSettings, FakeRepo } from './fake-hub.js';
 export { startFakeHub } from './fake-hub.js';
+export { MemoryCache } from './memory-cache.js';

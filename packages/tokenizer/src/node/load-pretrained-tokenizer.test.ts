@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointError, UnsupportedError } from '@icd/core';
 import { HubError } from '@icd/hub';
-import { type FakeHub, type FakeRepo, startFakeHub } from '@icd/hub/test';
+import { type FakeHub, type FakeRepo, MemoryCache, startFakeHub } from '@icd/hub/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPretrainedTokenizer as fetchPretrainedTokenizer } from '../load-pretrained-tokenizer.js';
 import { hasModel, modelDir } from '../test-support/shared-corpus.js';
@@ -187,16 +187,7 @@ describe.skipIf(!hasModel)(`loadPretrainedTokenizer (Node) against HF tokenizers
 
 describe.skipIf(!hasModel)('loadPretrainedTokenizer (main entry, fetch + Cache API)', () => {
   it('fetches a vocab.txt-only repo once, then serves it from the cache with localFilesOnly and no request', async () => {
-    const store = new Map<string, Uint8Array>();
-    const cache = {
-      match: async (url: string) => {
-        const bytes = store.get(url);
-        return bytes ? new Response(bytes.slice()) : undefined;
-      },
-      put: async (url: string, response: Response) => {
-        store.set(url, new Uint8Array(await response.arrayBuffer()));
-      },
-    };
+    const cache = new MemoryCache();
     let calls = 0;
     const counting: typeof fetch = (input, init) => {
       calls++;
