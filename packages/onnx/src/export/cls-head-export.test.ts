@@ -111,6 +111,24 @@ describe('exportOnnx(bert, { head: ClsHead }): encoder + head in one file', () =
     head.dispose();
   });
 
+  it('with fused layers (1e-4) and with an int8 encoder (the head stays float32: close, not equal)', async () => {
+    const head = new ClsHead({ labels, hiddenSize: 32, seed: 6, initializerRange: 0.5, pooling: 'mean' });
+    const fused = await OnnxClassifier.load(await exportOnnx(mlm.bert, { head, fusedOperators: true }));
+    const int8 = await OnnxClassifier.load(await exportOnnx(mlm.bert, { head, quantization: 'int8' }));
+    for (const c of cases) {
+      const reference = tfjsLogits(head, inputOf(c));
+      expect(maxAbsDifference((await fused.classify(inputOf(c))).logits.data, reference)).toBeLessThan(1e-4);
+      const quantized = (await int8.classify(inputOf(c))).logits.data;
+      // Within 5% of the largest logit (σ = 0.5 head weights amplify the encoder's int8 error).
+      expect(maxAbsDifference(quantized, reference)).toBeLessThan(
+        0.05 * Math.max(...Array.from(reference, Math.abs)),
+      );
+    }
+    fused.dispose();
+    int8.dispose();
+    head.dispose();
+  });
+
   it('rejects a head of another width, a masked-LM task with a head, and non-heads, with typed errors', async () => {
     const wide = new ClsHead({ labels, hiddenSize: 16 });
     await expect(exportOnnx(mlm.bert, { head: wide })).rejects.toBeInstanceOf(InvalidArgumentError);
