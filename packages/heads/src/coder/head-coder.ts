@@ -18,6 +18,7 @@ import {
 } from '../evidence/attention-evidence.js';
 import { checkPredictArguments, rankCodes } from '../ranking.js';
 import type { TfLabelHead } from '../training/head-batches.js';
+import type { CachedNote } from '../training/hidden-state-cache.js';
 import {
   encodeNoteWindows,
   type NoteWindows,
@@ -167,6 +168,53 @@ export class HeadCoder implements Coder {
     return results;
   }
 
+  /**
+   * Codes notes whose encoder states were cached by `cacheHiddenStates` (with this coder's encoder and
+   * window settings — not checked beyond the hidden size): the same scores, ranking and evidence as
+   * {@link predict} on their texts, without running the encoder. The coder's `filter` is not applied.
+   *
+   * @example
+   * ```ts
+   * const dev = await cacheHiddenStates(bert, tokenizer, devNotes, coder.settings);
+   * const predictions = await coder.predictCached(dev.notes, { topK: 100 });
+   * ```
+   */
+  async predictCached(notes: readonly CachedNote[], options: PredictOptions = {}): Promise<NotePrediction[]> {
+    const fn = 'HeadCoder.predictCached';
+    this.assertLive(fn);
+    checkPredictArguments(fn, notes, options);
+    notes.forEach((note, index) => {
+      if (
+        !(note.states instanceof Float32Array) ||
+        !note.windows ||
+        note.hiddenSize !== this.encoder.info.hiddenSize
+      )
+        invalidArgument(
+          fn,
+          `notes[${index}]`,
+          `a cached note of hidden size ${this.encoder.info.hiddenSize}`,
+          note,
+        );
+    });
+    const results: NotePrediction[] = [];
+    for (let first = 0; first < notes.length; first += this.batchSize) {
+      options.signal?.throwIfAborted();
+      const batch = notes.slice(first, first + this.batchSize);
+      const texts = batch.map((note) => note.text);
+      results.push(
+        ...(await this.scoreStates(
+          batch,
+          batch.map((note) => note.states),
+          batch.map((note) => note.windows),
+          texts,
+          [],
+          options,
+        )),
+      );
+    }
+    return results;
+  }
+
   private async predictBatch(
     notes: readonly NoteInput[],
     options: PredictOptions,
@@ -180,6 +228,18 @@ export class HeadCoder implements Coder {
       signal: options.signal,
     });
     options.signal?.throwIfAborted();
+    return this.scoreStates(notes, states, windows, texts, kept, options);
+  }
+
+  /** Head pass, ranking and evidence of a batch of encoded notes. */
+  private async scoreStates(
+    notes: readonly { readonly id: string }[],
+    states: readonly Float32Array[],
+    windows: readonly NoteWindows[],
+    texts: readonly string[],
+    kept: readonly (KeptText | undefined)[],
+    options: PredictOptions,
+  ): Promise<NotePrediction[]> {
     const width = this.encoder.info.hiddenSize;
     const labels = this.labels.length;
     const length = Math.max(1, ...states.map((s) => s.length / width));

@@ -96,6 +96,8 @@ describe('built-in heads', () => {
           expect(notes[index]!.text.slice(evidence.start, evidence.end)).toBe(evidence.text);
       }
     }
+    const cached = await cacheHiddenStates(mlm.bert, mlm.tokenizer!, notes, coder.settings);
+    expect(await coder.predictCached(cached.notes)).toEqual(predictions);
     const files = await headCoderFiles(coder, { includeEncoder: false });
     const loaded = await headCoderFromFiles(files, { encoder, tokenizer: mlm.tokenizer! });
     expect(loaded.head).toBeInstanceOf(LabelAttention);
