@@ -273,7 +273,7 @@ describe('ClsHead', () => {
     tf.dispose([h, m, h2, m2]);
   });
 
-  it('leaks no tensor in forward (eval and training)', () => {
+  it('leaks no tensor in forward (eval and training) or a gradient step', () => {
     const head = new ClsHead({ labels, hiddenSize: hidden, classifier: 'mlp', pooling: 'mean', seed: 1 });
     const [h, m] = inputs();
     const before = tf.memory().numTensors;
@@ -282,6 +282,11 @@ describe('ClsHead', () => {
       logits.dispose();
     }
     head.pool(h, m).dispose();
+    const targets = tf.zeros([2, labels.length]);
+    const { value, grads } = tf.variableGrads(() =>
+      bceWithLogits(head.forward(h, m, { training: true, dropoutSeed: 1 }).logits, targets),
+    );
+    tf.dispose([value, targets, ...Object.values(grads)]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([h, m]);
     head.dispose();

@@ -155,7 +155,6 @@ describe('initialiseLabelQueriesFromDescriptions (unseen codes on notes that hol
   const words = randomMatrix(next, 12, hiddenSize);
   const noisy = (word: number) => (words[word] as number[]).map((x) => x + 0.3 * (2 * next() - 1));
   const codes = ['J18.9', 'I50.9', 'E11.9', 'J45.9'];
-  const sequence = 10;
   const notes: Matrix[] = codes.map((_, k) => {
     const tokens = [8, 9, k, 10, 11, 8, k + 4, 9];
     return [...tokens.map(noisy), new Array(hiddenSize).fill(0), new Array(hiddenSize).fill(0)];

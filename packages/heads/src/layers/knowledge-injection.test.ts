@@ -122,7 +122,9 @@ describe('KnowledgeInjection (eqs. 6–9)', () => {
     const out = injection.forward(h);
     expect(out.shape).toEqual([3, sequence, hidden]);
     const got = out.arraySync();
-    states.forEach((D, note) => expect(maxAbsDiff(got[note], referenceInjection(p, D))).toBeLessThan(1e-5));
+    states.forEach((D, note) => {
+      expect(maxAbsDiff(got[note], referenceInjection(p, D))).toBeLessThan(1e-5);
+    });
     expect([...injection.weights.keys()]).toEqual(['knowledge_injection.weight']);
     expect(injection.buffers.get('knowledge_injection.knowledge_embeddings')?.shape).toEqual([texts, hidden]);
     tf.dispose([h, out]);
@@ -246,6 +248,34 @@ describe('KnowledgeInjectedLabelAttention (eqs. 6–9 feeding eqs. 2–4)', () =
     expect(Object.keys(grads).sort()).toEqual(names);
     for (const grad of Object.values(grads))
       expect(Math.max(...[...grad.dataSync()].map(Math.abs))).toBeGreaterThan(0);
+    // W_k's gradient against central differences.
+    const Wk = head.weights.get('knowledge_injection.weight') as tf.Variable;
+    const loss = () =>
+      tf.tidy(
+        () =>
+          bceWithLogits(
+            head.forward(h, m, { outputLabelAttention: false }).logits,
+            targets,
+          ).dataSync()[0] as number,
+      );
+    const original = Wk.arraySync() as Matrix;
+    const analytic = grads[Wk.name]?.arraySync() as Matrix;
+    for (const [i, j] of [
+      [0, 1],
+      [2, 3],
+    ] as const) {
+      const at = (delta: number) => {
+        tf.tidy(() =>
+          Wk.assign(
+            tf.tensor2d(original.map((row, r) => row.map((x, c) => (r === i && c === j ? x + delta : x)))),
+          ),
+        );
+        return loss();
+      };
+      const numeric = (at(1e-2) - at(-1e-2)) / 2e-2;
+      expect(Math.abs(numeric - (analytic[i]?.[j] as number))).toBeLessThan(2e-3);
+    }
+    tf.tidy(() => Wk.assign(tf.tensor2d(original)));
     tf.dispose([value, h, m, targets, ...Object.values(grads)]);
     head.dispose();
     other.dispose();

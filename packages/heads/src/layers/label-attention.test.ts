@@ -239,7 +239,7 @@ describe('LabelAttention (eqs. 2–4)', () => {
       const at = (delta: number) => {
         const values = variable.dataSync().slice();
         values[index] = original + delta;
-        variable.assign(tf.tensor(values, variable.shape));
+        tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
         const l = tf.tidy(() => loss().dataSync()[0] as number);
         return l;
       };
