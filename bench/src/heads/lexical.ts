@@ -105,7 +105,12 @@ export async function classicSystems(context: LexicalContext): Promise<{
   // 2. Dictionary: ICD-10-CM phrases (English) or the X-track dictionary (Spanish, from the notes it may see).
   const termsOf = (notes: readonly BenchNote[]): readonly TermEntry[] =>
     language === 'en' ? context.englishTerms : learnTerms(notes.flatMap((note) => note.evidence));
-  const points = context.quick ? grid().slice(0, 2) : grid();
+  // The English coder matches ~95,000 ICD-10-CM phrases and takes long to build: 6 grid points there.
+  const points = context.quick
+    ? grid().slice(0, 2)
+    : language === 'en'
+      ? grid().filter((point) => point.overlap === 'longest' && !point.trainCodesOnly)
+      : grid();
   let bestPoint: GridPoint = points[0]!;
   let bestMap = -1;
   const fitTerms = termsOf(fit);
