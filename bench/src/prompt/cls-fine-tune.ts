@@ -42,6 +42,7 @@ export interface ClsFineTuneOptions {
   readonly patience: number;
   readonly evaluations: number;
   readonly seed: number;
+  readonly onStep?: (update: { step: number; loss: number }) => void;
 }
 
 export class ClsClassifier {
@@ -217,6 +218,7 @@ export async function fineTuneCls(options: ClsFineTuneOptions) {
     totalSteps,
     maxGradNorm: 1,
     progress: false,
+    ...(options.onStep ? { onStep: options.onStep } : {}),
     seed: options.seed,
     ...(options.validation.length === 0
       ? {}

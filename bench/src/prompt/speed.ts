@@ -76,8 +76,9 @@ export async function measureSpeed(dir: string, seed: number): Promise<{ rows: S
         encoderSeconds += (performance.now() - begin) / 1000;
       }
     tf.dispose(ids);
-    const labelled = notes.map((text, i) => ({ input: text, labels: classes[i % classes.length]! }));
-    const promptTraining = await trainPromptModel(model, labelled, { epochs: 1, batchSize: 8, seed });
+    const trainNotes = notes.slice(0, 8);
+    const labelled = trainNotes.map((text, i) => ({ input: text, labels: classes[i % classes.length]! }));
+    const promptTraining = await trainPromptModel(model, labelled, { epochs: 1, batchSize: 4, seed });
     model.dispose();
     const cls = await BertModel.fromPretrained(dir);
     const head = new ClsHead({
@@ -98,7 +99,7 @@ export async function measureSpeed(dir: string, seed: number): Promise<{ rows: S
       })),
       validation: [],
       epochs: 1,
-      batchSize: 8,
+      batchSize: 4,
       learningRates: { encoder: 5e-4, head: 7e-3 },
       patience: 1,
       evaluations: 1,
@@ -121,7 +122,7 @@ export async function measureSpeed(dir: string, seed: number): Promise<{ rows: S
     note:
       `Mini encoder (\`checkpoints/compare-en-mini\`, ${config}; its weights do not matter for speed). Prediction: ${notes.length} synthetic notes of 700–900 words, batches of 8, cut to the window; ` +
       'the forward columns time `model.forward` of the prompt model and `plm.forward` (no template, no verbalizer) on the same ids, interleaved batch by batch, two rounds; ' +
-      'the end-to-end column adds tokenization and wrapping. Training: the same 16 notes, batch 8, one epoch (2 updates, the first includes kernel warm-up), tunable PLM / encoder, ' +
+      'the end-to-end column adds tokenization and wrapping. Training: 8 of the notes, batch 4, one epoch (2 updates, the first includes kernel warm-up), tunable PLM / encoder, ' +
       '`trainPromptModel` for the prompt model and the same `@icd/train` Trainer for encoder + ClsHead.',
   };
 }

@@ -61,6 +61,14 @@ export interface SystemOutput {
   readonly parameters?: number;
 }
 
+/** A line every 16 updates, so that a long run shows it is alive. */
+export const logStep = (update: { step: number; loss: number }) => {
+  if (update.step % 16 === 0)
+    console.log(
+      `  step ${update.step}: loss ${update.loss.toFixed(3)} (${new Date().toISOString().slice(11, 19)})`,
+    );
+};
+
 export const loadTokenizer = (plmDir: string) =>
   Tokenizer.fromJSON(readFileSync(join(plmDir, 'tokenizer.json'), 'utf8'));
 
@@ -148,6 +156,7 @@ export async function runPrompt(
           every: Math.max(batchesPerEpoch, Math.ceil(totalSteps / recipe.evaluations)),
         },
         seed: recipe.seed,
+        onStep: logStep,
       });
       output = {
         parameters,
@@ -199,6 +208,7 @@ export async function runCls(
     patience: recipe.patience,
     evaluations: recipe.evaluations,
     seed: recipe.seed,
+    onStep: logStep,
   });
   void started;
   try {
