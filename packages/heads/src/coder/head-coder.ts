@@ -9,6 +9,7 @@ import type {
 } from '@icd/core';
 import { assertInteger, invalidArgument } from '@icd/core';
 import type { KeptText } from '@icd/keybert';
+import { type TunedThresholds, type TuneThresholdOptions, tuneThreshold } from '@icd/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type AttentionEvidenceOptions,
@@ -329,6 +330,54 @@ export class HeadCoder implements Coder {
       const spans = spansFromAttention(index, values.subarray(i * tokens, (i + 1) * tokens), spanOptions);
       return kept ? mapToOriginal(spans, kept) : spans;
     });
+  }
+
+  /**
+   * Tunes this coder's thresholds on labelled validation notes (texts, or notes cached with
+   * `cacheHiddenStates`) with `@icd/metrics`' `tuneThreshold` (micro-F1; one global threshold or one
+   * per label), sets them, and returns what was found. Tune on a split carved from train, never on test.
+   *
+   * @example
+   * ```ts
+   * const { thresholds, microF1 } = await coder.tuneThresholds(validationNotes, { mode: 'perLabel' });
+   * ```
+   */
+  async tuneThresholds(
+    notes: readonly ((NoteInput & { readonly codes: readonly string[] }) | CachedNote)[],
+    options: TuneThresholdOptions & { readonly signal?: AbortSignal } = {},
+  ): Promise<TunedThresholds> {
+    const fn = 'HeadCoder.tuneThresholds';
+    if (!Array.isArray(notes) || notes.length === 0)
+      invalidArgument(fn, 'notes', 'a non-empty array of labelled notes', notes);
+    notes.forEach((note, index) => {
+      if (!Array.isArray(note?.codes))
+        invalidArgument(fn, `notes[${index}].codes`, 'an array of codes', note?.codes);
+    });
+    const cached = notes.every((note) => 'states' in note && note.states instanceof Float32Array);
+    const run = { evidence: false, ...(options.signal ? { signal: options.signal } : {}) };
+    const predictions = cached
+      ? await this.predictCached(notes as readonly CachedNote[], run)
+      : await this.predict(notes, run);
+    const index = new Map(this.labels.map((label, i) => [label, i]));
+    const scores = predictions.map((prediction) => {
+      const row = new Array<number>(this.labels.length).fill(0);
+      for (const code of prediction.ranked) row[index.get(code.code)!] = code.score;
+      return row;
+    });
+    const truth = notes.map((note) => {
+      const row = new Array<number>(this.labels.length).fill(0);
+      for (const code of note.codes) {
+        const column = index.get(code);
+        if (column !== undefined) row[column] = 1;
+      }
+      return row;
+    });
+    const tuned = tuneThreshold(truth, scores, {
+      ...(options.mode ? { mode: options.mode } : {}),
+      ...(options.maxSweeps === undefined ? {} : { maxSweeps: options.maxSweeps }),
+    });
+    this.thresholds = tuned.thresholds;
+    return tuned;
   }
 
   /** Releases the head's weights and the encoder. Calling it twice is harmless. */

@@ -98,6 +98,15 @@ describe('built-in heads', () => {
     }
     const cached = await cacheHiddenStates(mlm.bert, mlm.tokenizer!, notes, coder.settings);
     expect(await coder.predictCached(cached.notes)).toEqual(predictions);
+    // Tuning on the same notes again finds what trainHead tuned (global micro-F1 threshold), from texts or states.
+    const fromTexts = await coder.tuneThresholds(notes);
+    expect(Array.from(fromTexts.thresholds)).toEqual(Array.from(result.thresholds!));
+    expect(fromTexts.microF1).toBe(1);
+    expect(
+      Array.from((await coder.tuneThresholds(cached.notes, { mode: 'perLabel' })).thresholds),
+    ).toHaveLength(2);
+    expect(coder.thresholds).toHaveLength(2);
+    coder.thresholds = result.thresholds!;
     const files = await headCoderFiles(coder, { includeEncoder: false });
     const loaded = await headCoderFromFiles(files, { encoder, tokenizer: mlm.tokenizer! });
     expect(loaded.head).toBeInstanceOf(LabelAttention);
