@@ -145,8 +145,8 @@ out('| engine | clients | requests | req/s | p50 ms | p95 ms | p99 ms | mean bat
 out('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 const describeEngine: Record<string, string> = {
   lexical:
-    'lexical: `LexicalCoder` of @icd/heads (TF-IDF + logistic regression, pure JS) trained on 400 synthetic notes',
-  tfjs: 'tfjs: `PromptForClassification` of @icd/prompt (manual template, manual verbalizer over the 13 MDR-BERT codes, 128 tokens) over the tiny CodiEsp BERT (`checkpoints/codiesp-en-tiny-v8000-s42`: hidden 128, 2 layers) on TensorFlow.js, wasm backend; weights as pretrained (untrained verbalizer: a speed figure, not a quality one)',
+    'lexical: `LexicalCoder` of @icd/heads (TF-IDF + logistic regression, pure JS) trained on 300 synthetic notes of 80-300 words',
+  tfjs: 'tfjs: `PromptForClassification` of @icd/prompt (manual template, soft verbalizer over the 13 MDR-BERT codes, 128 tokens, multi-label) over the tiny CodiEsp BERT (`checkpoints/codiesp-en-tiny-v8000-s42`: hidden 128, 2 layers, vocabulary 8,000) on TensorFlow.js, wasm backend, saved as a pipeline model folder (`checkpoints/serve-bench/tfjs-prompt`) and served through `loadModelFolder` (a `PipelineCoder`: code-set filter, dictionary evidence), as `icd serve --model` does; weights as pretrained, verbalizer untrained (a speed figure, not a quality one)',
 };
 for (const engine of engines) {
   let server: Awaited<ReturnType<typeof startServer>>;

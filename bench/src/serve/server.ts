@@ -2,51 +2,70 @@
  * The server process of the serve benchmark: builds one engine's coder, starts the coding service on a
  * random loopback port and prints `port <n>` (the load generator runs in the parent, so that client and
  * server do not share an event loop). Engines: `lexical` (@icd/heads LexicalCoder, pure JS), `tfjs` (a
- * prompt model over the tiny CodiEsp BERT, @icd/prompt on TensorFlow.js). Run by main.ts.
+ * prompt model over the tiny CodiEsp BERT, @icd/prompt on TensorFlow.js, saved as a pipeline model folder
+ * and loaded with loadModelFolder). Run by main.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Coder } from '@icd/core';
 import { generateCardiologyCorpus, MDR_BERT_CODES } from '@icd/data';
 import { LexicalCoder } from '@icd/heads';
-import { createCodingService } from '@icd/pipeline/node';
+import { codeSetFromList } from '@icd/pipeline';
+import { createCodingService, loadModelFolder, saveModelFolder } from '@icd/pipeline/node';
 
 const [engine = 'lexical', root = process.cwd()] = process.argv.slice(2);
 export const TINY_BERT = 'checkpoints/codiesp-en-tiny-v8000-s42/model';
 
 async function buildCoder(): Promise<Coder> {
   if (engine === 'lexical') {
-    const notes = generateCardiologyCorpus({ size: 400, seed: 3 });
+    const notes = generateCardiologyCorpus({ size: 300, seed: 3, words: [80, 300] });
     return LexicalCoder.train(notes, { c: 100, threshold: 0.3 });
   }
   if (engine === 'tfjs') {
-    const dir = join(root, TINY_BERT);
-    if (!existsSync(join(dir, 'config.json'))) throw new Error(`serve bench: no tiny BERT at ${dir}`);
+    // A prompt model over the tiny CodiEsp BERT, saved once as a pipeline model folder and loaded with
+    // loadModelFolder: the path `icd serve --model <dir>` takes.
     const { selectBackend } = await import('@icd/bert');
-    const { BertForMaskedLM } = await import('@icd/bert/node');
     await selectBackend({ backend: process.env.ICD_BACKEND === 'cpu' ? 'cpu' : 'wasm' });
-    const { Tokenizer } = await import('@icd/tokenizer');
-    const { ManualTemplate, ManualVerbalizer, PromptForClassification } = await import('@icd/prompt');
-    const tokenizer = Tokenizer.fromJSON(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
-    const plm = await BertForMaskedLM.fromPretrained(dir);
-    const classes = MDR_BERT_CODES.map((code) => code.code);
-    return new PromptForClassification({
-      template: new ManualTemplate({
-        tokenizer,
-        text: '{"placeholder":"text_a"} the patient can be diagnosed as {"mask"} .',
-        maxLength: 128,
-      }),
-      plm,
-      verbalizer: new ManualVerbalizer({
-        tokenizer,
-        classes,
-        labelWords: Object.fromEntries(MDR_BERT_CODES.map((code) => [code.code, [code.name.toLowerCase()]])),
-        multiTokenHandler: 'mean',
-      }),
-      multiLabel: true,
-      threshold: 0.5,
-      batchSize: 16,
-    });
+    const folder = join(root, 'checkpoints', 'serve-bench', 'tfjs-prompt');
+    if (!existsSync(join(folder, 'pipeline.json'))) {
+      const dir = join(root, TINY_BERT);
+      if (!existsSync(join(dir, 'config.json'))) throw new Error(`serve bench: no tiny BERT at ${dir}`);
+      const { BertForMaskedLM } = await import('@icd/bert/node');
+      const { Tokenizer } = await import('@icd/tokenizer');
+      const { ManualTemplate, PromptForClassification, SoftVerbalizer } = await import('@icd/prompt');
+      const tokenizer = Tokenizer.fromJSON(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
+      const plm = await BertForMaskedLM.fromPretrained(dir);
+      const model = new PromptForClassification({
+        template: new ManualTemplate({
+          tokenizer,
+          text: '{"placeholder":"text_a"} the patient can be diagnosed as {"mask"} .',
+          maxLength: 128,
+        }),
+        plm,
+        verbalizer: new SoftVerbalizer({
+          tokenizer,
+          classes: MDR_BERT_CODES.map((code) => code.code),
+          labelWords: Object.fromEntries(
+            MDR_BERT_CODES.map((code) => [code.code, [code.name.toLowerCase()]]),
+          ),
+          model: plm,
+        }),
+        multiLabel: true,
+        threshold: 0.5,
+        batchSize: 16,
+      });
+      await saveModelFolder(folder, model, {
+        name: 'serve-bench-tiny-prompt',
+        codeSet: codeSetFromList(
+          model.labels,
+          MDR_BERT_CODES.map(({ code, name }) => ({ code, display: name })),
+          { name: 'mdr-bert' },
+        ),
+        hashes: { config: '0'.repeat(64), data: '0'.repeat(64) },
+      });
+      model.dispose();
+    }
+    return loadModelFolder(folder);
   }
   throw new Error(`serve bench: unknown engine ${engine} (lexical, tfjs)`);
 }
