@@ -1,0 +1,121 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { codeSetOf } from '../../workflow/code-set-of.js';
+import { loadDataset } from '../../workflow/dataset.js';
+import type { Objective } from '../../workflow/evaluate.js';
+import {
+  appendTrial,
+  readTrialLog,
+  sampleTrial,
+  searchSpaceOf,
+  type TrialRecord,
+  trialConfig,
+} from '../../workflow/random-search.js';
+import { trainModel } from '../../workflow/train-model.js';
+import type { CliCommand } from '../command.js';
+
+const figure = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : 'n/a');
+
+function resultsTable(records: readonly TrialRecord[], objective: Objective): string {
+  const sorted = [...records].sort((a, b) => (Number.isNaN(b.value) ? -1 : b.value - a.value));
+  const lines = [
+    `| trial | ${objective.padStart(8)} | lr PLM   | lr tmpl  | lr verb  | batch | accum | dropout | optimizer | epochs |`,
+    '| ----: | -------: | -------- | -------- | -------- | ----: | ----: | ------: | --------- | -----: |',
+    ...sorted.map(({ trial, value, parameters: p }) =>
+      [
+        `| ${String(trial).padStart(5)}`,
+        figure(value).padStart(8),
+        p.plmLearningRate.toExponential(2),
+        p.templateLearningRate.toExponential(2),
+        p.verbalizerLearningRate.toExponential(2),
+        String(p.batchSize).padStart(5),
+        String(p.accumulationSteps).padStart(5),
+        p.dropout.toFixed(3).padStart(7),
+        p.optimizer.padEnd(9),
+        `${String(p.epochs).padStart(6)} |`,
+      ].join(' | '),
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'random hyperparameter search (the study’s Table 2), resumable, objective of your choice',
+  usage: [
+    'Usage: icd search [--config icd.yaml] [--trials N] [--objective accuracy|macroAuc|microF1|map]',
+    '                  [--log <trials.jsonl>] [--json]',
+    '',
+    'Samples N configurations (log-uniform PLM / template / verbalizer learning rates, batch size,',
+    'accumulation steps, dropout, the PLM optimizer, epochs; search.space overrides the ranges), trains',
+    'each on the train split and scores it on the validation split. Every finished trial is appended to',
+    'the log (default search.log or search-trials.jsonl); run the same command again after a kill and it',
+    'continues with the next trial. Ends with the results table and the best config (<log>.best.json).',
+  ].join('\n'),
+  options: { trials: { type: 'string' }, objective: { type: 'string' }, log: { type: 'string' } },
+  flagPaths: { trials: 'search.trials', objective: 'search.objective', log: 'search.log' },
+  run: async (context) => {
+    const { config } = context;
+    const trials = config.search?.trials ?? 10;
+    const dataset = await loadDataset(config);
+    const objective: Objective = config.search?.objective ?? (dataset.multiLabel ? 'map' : 'accuracy');
+    const log = resolve(config.search?.log ?? 'search-trials.jsonl');
+    const space = searchSpaceOf(config);
+    const seed = config.seed ?? 13;
+    const { codeSet, terms } = await codeSetOf(config, dataset.classes);
+    const records = await readTrialLog(log);
+    const done = new Set(records.map((record) => record.trial));
+    if (done.size > 0) context.log(`resuming: ${done.size} trial(s) already in ${log}`);
+    for (let trial = 0; trial < trials; trial += 1) {
+      if (done.has(trial)) continue;
+      context.signal.throwIfAborted();
+      const parameters = sampleTrial(space, seed, trial);
+      context.log(`trial ${trial + 1}/${trials}: ${JSON.stringify(parameters)}`);
+      const started = performance.now();
+      const trained = await trainModel({
+        config: trialConfig(config, parameters),
+        dataset,
+        codeSet,
+        terms,
+        baseDir: process.cwd(),
+        bar: context.progress,
+        signal: context.signal,
+      });
+      trained.coder.dispose();
+      const record: TrialRecord = {
+        trial,
+        parameters,
+        metrics: trained.validation,
+        objective,
+        value: trained.validation[objective],
+        seconds: (performance.now() - started) / 1000,
+      };
+      await appendTrial(log, record);
+      records.push(record);
+      context.log(
+        `trial ${trial + 1}/${trials}: validation ${objective} ${figure(record.value)} (${record.seconds.toFixed(1)} s)`,
+      );
+    }
+    const finished = records.filter((record) => record.trial < trials && record.objective === objective);
+    const best = finished.reduce<TrialRecord | undefined>(
+      (top, record) => (!top || record.value > top.value ? record : top),
+      undefined,
+    );
+    const bestConfig = best ? trialConfig(config, best.parameters) : undefined;
+    if (bestConfig)
+      await writeFile(`${log.replace(/\.jsonl$/, '')}.best.json`, `${JSON.stringify(bestConfig, null, 2)}\n`);
+    if (context.json)
+      context.stdout.write(
+        `${JSON.stringify({ command: 'search', objective, log, trials: finished, best: best ?? null, bestConfig: bestConfig ?? null })}\n`,
+      );
+    else {
+      context.stdout.write(
+        `validation ${objective} of ${finished.length} trial(s):\n${resultsTable(finished, objective)}`,
+      );
+      if (best)
+        context.stdout.write(
+          `best: trial ${best.trial} (${objective} ${figure(best.value)}); config written to ${log.replace(/\.jsonl$/, '')}.best.json\n`,
+        );
+    }
+  },
+};

@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { canonicalJson, hashNotes, sha256Hex } from '../../model-folder/hashes.js';
+import { saveModelFolder } from '../../node/model-folder-dir.js';
+import { codeSetOf } from '../../workflow/code-set-of.js';
+import { loadDataset } from '../../workflow/dataset.js';
+import { trainModel } from '../../workflow/train-model.js';
+import type { CliCommand } from '../command.js';
+import { metricsLine } from './format-metrics.js';
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'train a coder (prompt, lexical, dictionary or ensemble) and save its model folder',
+  usage: [
+    'Usage: icd train [--config icd.yaml] [--kind prompt|lexical|dictionary|ensemble] [--plm <dir>]',
+    '                 [--out <dir>] [--epochs N] [--overwrite] [--json]',
+    '',
+    'Trains model.kind on the train split of `data`, tunes thresholds / λ on the validation split carved',
+    'from it, and writes a model folder (the model, pipeline.json, a model card README.md) to `out`.',
+  ].join('\n'),
+  options: {
+    kind: { type: 'string' },
+    plm: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    epochs: { type: 'string' },
+    overwrite: { type: 'boolean' },
+  },
+  flagPaths: { kind: 'model.kind', plm: 'model.plm', out: 'out', epochs: 'train.epochs' },
+  run: async (context) => {
+    const { config } = context;
+    const dataset = await loadDataset(config);
+    const { codeSet, terms } = await codeSetOf(config, dataset.classes);
+    const kind = config.model?.kind ?? 'prompt';
+    context.log(
+      `training a ${kind} coder on ${dataset.train.length} ${dataset.name} notes (${dataset.classes.length} codes, ${dataset.multiLabel ? 'multi' : 'single'}-label; validation ${dataset.validation.length})`,
+    );
+    const started = performance.now();
+    const trained = await trainModel({
+      config,
+      dataset,
+      codeSet,
+      terms,
+      baseDir: process.cwd(),
+      bar: context.progress,
+      signal: context.signal,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const out = resolve(config.out ?? `models/${kind}`);
+    const metrics = Object.fromEntries(
+      Object.entries(trained.validation).filter(
+        ([name, value]) => name !== 'notes' && Number.isFinite(value),
+      ),
+    );
+    await saveModelFolder(
+      out,
+      trained.coder,
+      {
+        name: config.model?.name ?? `${dataset.name}-${kind}`,
+        codeSet,
+        hashes: { config: await sha256Hex(canonicalJson(config)), data: await hashNotes(dataset.train) },
+        evidenceTerms: terms,
+        config,
+        metrics,
+        data: { train: dataset.train.length, validation: dataset.validation.length },
+        ...(trained.thresholds !== undefined ? { thresholds: trained.thresholds } : {}),
+      },
+      { overwrite: context.values.overwrite === true },
+    );
+    trained.coder.dispose();
+    if (context.json)
+      context.stdout.write(
+        `${JSON.stringify({ command: 'train', kind, out, seconds, validation: trained.validation, details: trained.details })}\n`,
+      );
+    else
+      context.stdout.write(
+        `trained in ${seconds.toFixed(1)} s; validation: ${metricsLine(trained.validation)}\nsaved ${out}\n`,
+      );
+  },
+};

@@ -1,0 +1,285 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { BertForMaskedLM } from '@icd/bert';
+import type { ClinicalNote, Coder } from '@icd/core';
+import { CheckpointError } from '@icd/core';
+import { ensemble, LexicalCoder, tuneEnsembleWeight } from '@icd/heads';
+import { codePriors, type TermEntry } from '@icd/keybert';
+import { tuneThreshold } from '@icd/metrics';
+import {
+  ManualTemplate,
+  ManualVerbalizer,
+  MixedTemplate,
+  PromptForClassification,
+  SoftTemplate,
+  SoftVerbalizer,
+  type Template,
+  trainPromptModel,
+  type Verbalizer,
+} from '@icd/prompt';
+import { Tokenizer } from '@icd/tokenizer';
+import type { IcdConfig } from '../cli/config.js';
+import type { ProgressBar } from '../cli/progress-bar.js';
+import { dictionaryCoder } from '../model-folder/dictionary-model.js';
+import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
+import type { Dataset } from './dataset.js';
+import { type EvaluationMetrics, evaluateCoder, type Objective, scoreMatrix, scoreRows } from './evaluate.js';
+
+/** The templates of the study: manual, soft (8 soft tokens) and the mixed template of its Results. */
+export const TEMPLATES = {
+  manual: '{"placeholder":"text_a"} the patient can be diagnosed as {"mask"} .',
+  soft: '{"placeholder":"text_a"} {"mask"} .',
+  mixed: '{"placeholder": "text_a"} patient {"soft": "can be diagnosed as "} {"mask"}.',
+} as const;
+
+/** What {@link trainModel} gives: the coder, its thresholds for the folder, validation metrics, a log. */
+export interface TrainedModel {
+  readonly coder: Coder;
+  readonly thresholds?: number | readonly number[];
+  readonly validation: EvaluationMetrics;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+interface TrainContext {
+  readonly config: IcdConfig;
+  readonly dataset: Dataset;
+  readonly codeSet: CodeSetInfo;
+  readonly terms: readonly TermEntry[];
+  readonly baseDir: string;
+  readonly bar?: (label: string, total: number, unit?: string) => ProgressBar;
+  readonly signal?: AbortSignal;
+}
+
+const restrict = (notes: readonly ClinicalNote[], classes: readonly string[]) =>
+  notes.map((note) => ({ ...note, codes: note.codes.filter((code) => classes.includes(code)) }));
+
+/** Label words of each class: its display, lower-cased, as one phrase. */
+const labelWordsOf = (context: TrainContext) =>
+  Object.fromEntries(
+    context.dataset.classes.map((code) => {
+      const display = context.codeSet.codes.find((entry) => entry.code === code)?.display ?? code;
+      return [code, [display.toLowerCase().replace(/[(),]/g, ' ').replace(/\s+/g, ' ').trim()]];
+    }),
+  );
+
+/** A folder's masked LM with its tokenizer, `dropout` overriding the config's (hidden and attention). */
+export async function loadPlm(
+  directory: string,
+  dropout?: number,
+): Promise<{ plm: BertForMaskedLM; tokenizer: Tokenizer }> {
+  const config = join(directory, 'config.json');
+  const weights = join(directory, 'model.safetensors');
+  const tokenizerFile = join(directory, 'tokenizer.json');
+  for (const file of [config, weights, tokenizerFile])
+    if (!existsSync(file))
+      throw new CheckpointError({
+        file,
+        message:
+          'missing: model.plm must be a folder written by `icd pretrain` (or a HuggingFace BERT folder)',
+      });
+  const tokenizer = Tokenizer.fromJSON(await readFile(tokenizerFile, 'utf8'));
+  const json = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
+  if (dropout !== undefined) {
+    json.hidden_dropout_prob = dropout;
+    json.attention_probs_dropout_prob = dropout;
+  }
+  const plm = await BertForMaskedLM.fromSafetensors(new Uint8Array(await readFile(weights)), json, {
+    tokenizer,
+  });
+  return { plm, tokenizer };
+}
+
+async function trainPrompt(context: TrainContext): Promise<TrainedModel> {
+  const { config, dataset } = context;
+  const model = config.model ?? {};
+  const train = config.train ?? {};
+  const seed = config.seed ?? 13;
+  const plmDir = resolve(context.baseDir, model.plm ?? config.pretrain?.out ?? 'checkpoints/icd-pretrained');
+  const { plm, tokenizer } = await loadPlm(plmDir, model.dropout);
+  const maxLength = model.maxLength ?? 128;
+  const kind = model.template ?? 'mixed';
+  const text = model.templateText ?? TEMPLATES[kind];
+  const options = { tokenizer, text, maxLength };
+  const template: Template =
+    kind === 'manual'
+      ? new ManualTemplate(options)
+      : kind === 'soft'
+        ? new SoftTemplate({ ...options, model: plm, numTokens: 8, seed })
+        : new MixedTemplate({ ...options, model: plm, seed });
+  const labelWords = labelWordsOf(context);
+  const verbalizer: Verbalizer =
+    (model.verbalizer ?? 'soft') === 'soft'
+      ? new SoftVerbalizer({ tokenizer, classes: dataset.classes, labelWords, model: plm })
+      : new ManualVerbalizer({ tokenizer, classes: dataset.classes, labelWords, multiTokenHandler: 'mean' });
+  const prompt = new PromptForClassification({
+    template,
+    plm,
+    verbalizer,
+    multiLabel: dataset.multiLabel,
+    freezePlm: model.freezePlm ?? false,
+  });
+  const examples = (notes: readonly ClinicalNote[]) =>
+    restrict(notes, dataset.classes)
+      .filter((note) => note.codes.length > 0)
+      .map((note) => ({ input: note.text, labels: dataset.multiLabel ? note.codes : note.codes[0]! }));
+  const trainExamples = examples(dataset.train).slice(0, train.maxTrainNotes ?? Number.MAX_SAFE_INTEGER);
+  const epochs = train.epochs ?? 3;
+  const batchSize = train.batchSize ?? 8;
+  const accumulationSteps = train.accumulationSteps ?? 1;
+  const totalSteps = Math.max(
+    1,
+    Math.floor((epochs * Math.ceil(trainExamples.length / batchSize)) / accumulationSteps),
+  );
+  const bar = context.bar?.('train prompt model', totalSteps, 'notes');
+  let items = 0;
+  const result = await trainPromptModel(prompt, trainExamples, {
+    epochs,
+    batchSize,
+    accumulationSteps,
+    ...(train.warmupRatio !== undefined ? { warmupRatio: train.warmupRatio } : {}),
+    ...(train.optimizer ? { plmOptimizer: train.optimizer } : {}),
+    learningRates: { plm: 5e-4, verbalizer: 7e-3, ...(train.learningRates ?? {}) },
+    validation: {
+      examples: examples(dataset.validation),
+      metric: dataset.multiLabel ? 'loss' : 'accuracy',
+      ...(train.patience !== undefined ? { patience: train.patience } : {}),
+      tuneThreshold: dataset.multiLabel ? 'global' : false,
+    },
+    seed,
+    onStep: (update) => {
+      context.signal?.throwIfAborted();
+      items += batchSize * accumulationSteps;
+      bar?.update(update.step, { loss: update.loss, items });
+    },
+  });
+  bar?.finish();
+  const { metrics } = await evaluateCoder(prompt, dataset.validation, dataset.classes, dataset.multiLabel);
+  return {
+    coder: prompt,
+    validation: metrics,
+    details: {
+      steps: result.step,
+      truncationRate: result.truncationRate,
+      template: kind,
+      verbalizer: model.verbalizer ?? 'soft',
+    },
+  };
+}
+
+async function trainLexical(context: TrainContext): Promise<TrainedModel> {
+  const { config, dataset } = context;
+  const notes = restrict(dataset.train, dataset.classes).filter((note) => note.codes.length > 0);
+  const bar = context.bar?.('train lexical coder', 1, 'notes');
+  const coder = LexicalCoder.train(notes, {
+    c: config.model?.c ?? 300,
+    minDf: config.model?.minDf ?? 2,
+    threshold: 0.5,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  bar?.update(1, { items: notes.length });
+  bar?.finish();
+  let tuned = coder;
+  let thresholds: number | undefined;
+  if (dataset.multiLabel) {
+    const scores = coder.scores(dataset.validation.map((note) => note.text));
+    const rows = Array.from({ length: scores.rows }, (_, r) =>
+      Array.from(scores.data.subarray(r * scores.cols, (r + 1) * scores.cols)),
+    );
+    const truth = dataset.validation.map((note) =>
+      coder.labels.map((code) => (note.codes.includes(code) ? 1 : 0)),
+    );
+    thresholds = tuneThreshold(truth, rows, { mode: 'global' }).thresholds[0]!;
+    tuned = coder.withThresholds(thresholds);
+  }
+  const { metrics } = await evaluateCoder(tuned, dataset.validation, dataset.classes, dataset.multiLabel);
+  return {
+    coder: tuned,
+    validation: metrics,
+    details: { labels: coder.labels.length, threshold: thresholds ?? 0.5 },
+  };
+}
+
+async function trainDictionary(context: TrainContext): Promise<TrainedModel> {
+  const { dataset } = context;
+  const coder = dictionaryCoder({
+    terms: context.terms.filter((term) => dataset.classes.includes(term.code)),
+    priors: codePriors(restrict(dataset.train, dataset.classes)),
+    includeUnmatched: true,
+    labels: dataset.classes,
+    threshold: 0.5,
+  });
+  const { metrics } = await evaluateCoder(coder, dataset.validation, dataset.classes, dataset.multiLabel);
+  return { coder, validation: metrics, details: { terms: context.terms.length } };
+}
+
+const objectiveValue = (metrics: EvaluationMetrics, objective: Objective) => metrics[objective];
+
+async function trainEnsemble(context: TrainContext): Promise<TrainedModel> {
+  const { dataset } = context;
+  const members = context.config.model?.members ?? ['lexical', 'dictionary'];
+  const [a, b] = [await trainKind(members[0]!, context), await trainKind(members[1]!, context)];
+  const validationNotes = dataset.validation.map((note) => ({ id: note.id, text: note.text }));
+  const [pa, pb] = [
+    await a.coder.predict(validationNotes, { evidence: false }),
+    await b.coder.predict(validationNotes, { evidence: false }),
+  ];
+  const objective: Objective = context.config.search?.objective ?? (dataset.multiLabel ? 'map' : 'accuracy');
+  const gold = new Map(dataset.validation.map((note) => [note.id, note.codes]));
+  const { lambda } = tuneEnsembleWeight(gold, pa, pb, {
+    metric: (_gold, merged) =>
+      objectiveValue(
+        scoreRows(
+          dataset.validation.map((note) => note.codes),
+          scoreMatrix(merged, dataset.classes),
+          dataset.classes,
+          {
+            multiLabel: dataset.multiLabel,
+            predicted: merged.map((p) => p.ranked.filter((c) => c.predicted).map((c) => c.code)),
+            ids: dataset.validation.map((n) => n.id),
+          },
+        ),
+        objective === 'microF1' && dataset.multiLabel ? 'map' : objective,
+      ),
+  });
+  let threshold = 0.5;
+  if (dataset.multiLabel) {
+    const merged = ensemble(a.coder, b.coder, lambda, { threshold: 0.5 });
+    const rows = scoreMatrix(await merged.predict(validationNotes, { evidence: false }), dataset.classes).map(
+      (row) => Array.from(row),
+    );
+    const truth = dataset.validation.map((note) =>
+      dataset.classes.map((code) => (note.codes.includes(code) ? 1 : 0)),
+    );
+    threshold = tuneThreshold(truth, rows, { mode: 'global' }).thresholds[0]!;
+  }
+  const coder = ensemble(a.coder, b.coder, lambda, {
+    threshold: Number.isFinite(threshold) ? threshold : 0.5,
+  });
+  const { metrics } = await evaluateCoder(coder, dataset.validation, dataset.classes, dataset.multiLabel);
+  return {
+    coder,
+    validation: metrics,
+    details: { members, lambda, threshold, first: a.validation, second: b.validation },
+  };
+}
+
+function trainKind(kind: string, context: TrainContext): Promise<TrainedModel> {
+  if (kind === 'prompt') return trainPrompt(context);
+  if (kind === 'lexical') return trainLexical(context);
+  if (kind === 'dictionary') return trainDictionary(context);
+  return trainEnsemble(context);
+}
+
+/**
+ * `icd train`'s work: the model of `config.model.kind` trained on the dataset's train split, its
+ * thresholds (multi-label) and λ (ensemble) tuned on the validation split, and its validation metrics.
+ * - `prompt`: template (manual / soft / mixed) + verbalizer (manual / soft) over the masked LM in
+ *   `model.plm`, trained by `@icd/prompt`'s `trainPromptModel` (early stopping on validation);
+ * - `lexical`: TF-IDF + logistic regression (`LexicalCoder`);
+ * - `dictionary`: the code set's descriptions as a dictionary (`DictionaryCoder`), priors from train;
+ * - `ensemble`: two of those (`model.members`), merged by eq. 5 with λ tuned on validation.
+ */
+export async function trainModel(context: TrainContext): Promise<TrainedModel> {
+  return trainKind(context.config.model?.kind ?? 'prompt', context);
+}
