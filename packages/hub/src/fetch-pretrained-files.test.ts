@@ -8,7 +8,10 @@ let hub: FakeHub;
 beforeAll(async () => {
   hub = await startFakeHub({
     'org/tiny': { files: { 'config.json': '{}', 'model.safetensors': 'weights', 'vocab.txt': '[PAD]\n' } },
-    'org/pickle': { files: { 'config.json': '{}', 'pytorch_model.bin': 'x' } },
+    'org/pickle': {
+      files: { 'config.json': '{}', 'pytorch_model.bin': 'x' },
+      pullRequests: { 'refs/pr/7': { 'config.json': '{}', 'model.safetensors': 'converted' } },
+    },
     'org/gated': { files: { 'config.json': '{}' }, gated: true },
   });
 });
@@ -41,6 +44,10 @@ describe('fetchPretrainedFiles (browser entry)', () => {
       'notFound',
       'unsupported',
     ]);
+    // the Hub's safetensors conversion is named, and loads
+    expect(errors[2].message).toMatch(/revision: 'refs\/pr\/7'/);
+    const converted = await fetchPretrainedFiles('org/pickle', { ...options, revision: 'refs/pr/7' });
+    expect(new TextDecoder().decode(converted.files['model.safetensors'])).toBe('converted');
     const withToken = await fetchPretrainedFiles('org/gated', {
       ...options,
       include: [] as const,

@@ -9,7 +9,7 @@ import {
   resolveUrl,
 } from './hub-options.js';
 import type { Connection } from './revision-info.js';
-import { fetchRevisionInfo } from './revision-info.js';
+import { fetchRevisionInfo, pullRequestsWith } from './revision-info.js';
 import { chooseWeights, pickleMessage, shardNames, tokenizerFileNames } from './weight-files.js';
 
 /**
@@ -150,13 +150,17 @@ export async function fetchPretrainedFiles(
   if (include.includes('model')) {
     files['config.json'] = await get('config.json');
     const choice = chooseWeights(info.files, subfolder);
-    if (choice.kind === 'pickle')
+    if (choice.kind === 'pickle') {
+      const prs = offline
+        ? []
+        : await pullRequestsWith(connection, repo, inSubfolder(subfolder, 'model.safetensors'));
       throw new HubError({
         repo,
         file: choice.file,
         reason: 'unsupported',
-        message: pickleMessage(repo, []),
+        message: pickleMessage(repo, prs),
       });
+    }
     if (choice.kind === 'none')
       throw new HubError({
         repo,
