@@ -84,8 +84,8 @@ export function concatenateWindows(
           : tf.tensor(mask as number[] | number[][]);
       if (
         tensor.size !== shape[0] * shape[1] ||
-        (tensor.rank !== 1 && tensor.rank !== 2) ||
-        (tensor.rank === 2 && tensor.shape[1] !== shape[1])
+        (tensor.rank === 1 && shape[0] !== 1) ||
+        (tensor.rank !== 1 && (tensor.rank !== 2 || tensor.shape[1] !== shape[1]))
       ) {
         invalidArgument(
           fn,

@@ -194,6 +194,10 @@ describe('LabelAttention (eqs. 2–4)', () => {
     );
     expect(() => concatenateWindows([windows[0] as tf.Tensor], [[1, 1]])).toThrow(/masks\[0\]/);
     expect(() => windowsAsSequence(batch, tf.ones([3, 5]))).toThrow(/attentionMask/);
+    // A flat mask only for one note.
+    const twoNotes = tf.zeros([2, 3, hidden]);
+    expect(() => concatenateWindows([twoNotes], [[1, 1, 1, 1, 1, 1]])).toThrow(/masks\[0\]/);
+    twoNotes.dispose();
     tf.dispose([...windows, batch, batchMask, logits, again]);
     tf.dispose([
       sequenceInput.hiddenStates,
