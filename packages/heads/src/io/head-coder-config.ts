@@ -1,8 +1,22 @@
 import { CheckpointError } from '@icd/core';
 
-/** `head-coder.json`'s `format`. */
+/**
+ * `head-coder.json`'s `format`.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(files['head-coder.json'] as string).format === headCoderFormat; // true for a head coder folder
+ * ```
+ */
 export const headCoderFormat = 'icd-head-coder';
-/** The `version` this package writes; loaders refuse newer ones. */
+/**
+ * The `version` this package writes; loaders refuse newer ones.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(files['head-coder.json'] as string).version <= headCoderVersion; // loadable here
+ * ```
+ */
 export const headCoderVersion = 1;
 
 /**

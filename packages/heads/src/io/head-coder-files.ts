@@ -26,7 +26,14 @@ export type HeadBuilder = (
   weights: ReadonlyMap<string, tf.Tensor>,
 ) => TfLabelHead;
 
-/** Files by name: text (JSON, vocabularies) or bytes (safetensors). */
+/**
+ * Files by name: text (JSON, vocabularies) or bytes (safetensors).
+ *
+ * @example
+ * ```ts
+ * const files: ModelFiles = { 'head-coder.json': '{...}', 'head/model.safetensors': bytes };
+ * ```
+ */
 export type ModelFiles = Readonly<Record<string, string | Uint8Array>>;
 
 /**

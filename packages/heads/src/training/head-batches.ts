@@ -4,10 +4,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CachedNote } from './hidden-state-cache.js';
 import type { NoteWindows } from './note-windows.js';
 
-/** The label head every function of this package trains and codes with (tfjs tensors and variables). */
+/**
+ * The label head every function of this package trains and codes with (tfjs tensors and variables).
+ *
+ * @example
+ * ```ts
+ * const head: TfLabelHead = new LabelAttention({ labels: ['I10'], hiddenSize: 128 });
+ * ```
+ */
 export type TfLabelHead = LabelHead<tf.Tensor, tf.Variable>;
 
-/** The differentiable encoder a tunable-encoder head trains through. */
+/**
+ * The differentiable encoder a tunable-encoder head trains through.
+ *
+ * @example
+ * ```ts
+ * const encoder: TfDifferentiableEncoder = createTinyBert().bert;
+ * ```
+ */
 export type TfDifferentiableEncoder = DifferentiableEncoder<tf.Tensor, tf.Variable>;
 
 /**
@@ -16,7 +30,14 @@ export type TfDifferentiableEncoder = DifferentiableEncoder<tf.Tensor, tf.Variab
  */
 export const withoutAttention = { outputLabelAttention: false } as const;
 
-/** Training targets: multi-label 0/1 indicators `[notes, labels]`, or single-label class indices. */
+/**
+ * Training targets: multi-label 0/1 indicators `[notes, labels]`, or single-label class indices.
+ *
+ * @example
+ * ```ts
+ * const targets: HeadTargets = { kind: 'single_label', classes: Int32Array.of(0, 1) };
+ * ```
+ */
 export type HeadTargets =
   | { readonly kind: 'multi_label'; readonly indicators: Float32Array; readonly width: number }
   | { readonly kind: 'single_label'; readonly classes: Int32Array };

@@ -65,7 +65,14 @@ export interface CacheHiddenStatesOptions extends WindowOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** A note to cache: `{ id?, text, codes? }` (a `ClinicalNote` is one). */
+/**
+ * A note to cache: `{ id?, text, codes? }` (a `ClinicalNote` is one).
+ *
+ * @example
+ * ```ts
+ * const note: CacheableNote = { id: 'n1', text: 'Acute myocardial infarction.', codes: ['I21.9'] };
+ * ```
+ */
 export interface CacheableNote {
   readonly id?: string;
   readonly text: string;
