@@ -1,14 +1,15 @@
 // Memory of one LabelAttention forward (and one gradient step) on a long note with a large label space.
 // Run from the repository root (heavy: ~1 minute on 2 busy cores):
-//   nice -n 10 node --conditions=@icd/source --import tsx packages/heads/scripts/label-attention-memory.ts [labels] [tokens] [hidden]
+//   nice -n 10 node --conditions=@icd/source --import tsx packages/heads/scripts/label-attention-memory.ts [labels] [tokens] [hidden] [knowledgeTexts]
+// With knowledgeTexts > 0, the same for a KnowledgeInjectedLabelAttention over that many knowledge texts.
 // Figures come from tf.profile (peakBytes: the most tensor memory alive at once during the call;
 // newBytes: what the call leaves behind, i.e. its outputs). Defaults: 8,000 labels × 3,000 tokens × 128.
 import { cpus, loadavg } from 'node:os';
 import { ensureBackend } from '@icd/bert';
 import * as tf from '@tensorflow/tfjs-core';
-import { LabelAttention } from '../src/index.js';
+import { KnowledgeInjectedLabelAttention, LabelAttention } from '../src/index.js';
 
-const [labels = 8000, tokens = 3000, hidden = 128] = process.argv.slice(2).map(Number);
+const [labels = 8000, tokens = 3000, hidden = 128, knowledgeTexts = 0] = process.argv.slice(2).map(Number);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
@@ -58,8 +59,31 @@ async function main(): Promise<void> {
   console.log(
     `gradient step (forward + backward): peak ${mib(profile.peakBytes)} (${(profile.peakBytes / matrix).toFixed(2)} matrices), ${seconds.toFixed(1)} s`,
   );
-  tf.dispose([...(profile.result as tf.Tensor[]), states, mask, targets]);
+  tf.dispose([...(profile.result as tf.Tensor[]), targets]);
   head.dispose();
+  if (knowledgeTexts > 0) {
+    const knowledge = tf.randomNormal([knowledgeTexts, hidden], 0, 1, 'float32', 3);
+    const injected = new KnowledgeInjectedLabelAttention(
+      {
+        labels: Array.from({ length: labels }, (_, i) => `C${i}`),
+        hiddenSize: hidden,
+        projectionSize: hidden,
+        seed: 1,
+      },
+      knowledge,
+    );
+    knowledge.dispose();
+    const started = performance.now();
+    const profile = await tf.profile(
+      () => injected.forward(states, mask, { outputLabelAttention: false }).logits,
+    );
+    console.log(
+      `knowledge-injected forward (${knowledgeTexts} texts, one [sequence, texts] matrix ${mib(tokens * knowledgeTexts * 4)}): peak ${mib(profile.peakBytes)}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    tf.dispose(profile.result as tf.Tensor);
+    injected.dispose();
+  }
+  tf.dispose([states, mask]);
   console.log(`tensors left: ${tf.memory().numTensors}`);
 }
 
