@@ -112,7 +112,14 @@ describe.skipIf(!hasRedisServer)('batch coding on BullMQ + Redis', () => {
       await enqueueNotes(queue, small, { jobOptions: { removeOnComplete: false } }); // same job ids: no new jobs
       await waitUntilDrained(queue, { intervalMs: 50 });
       expect(await queue.getJobCounts('completed', 'failed')).toEqual({ completed: 20, failed: 0 });
+      expect(written).toHaveLength(20);
       expect(written.sort()).toEqual(small.map((n) => n.id).sort());
+      // A job that is not a note fails at once (no retries) and writes nothing.
+      await queue.add('code', { nope: true }, { jobId: 'stray', attempts: 3 });
+      await waitUntilDrained(queue, { intervalMs: 50 });
+      const stray = await queue.getJob('stray');
+      expect(await stray!.getState()).toBe('failed');
+      expect(stray!.attemptsMade).toBe(1);
       const expected = await coder.predict(small);
       const store = new DirectoryResultStore(out);
       for (const prediction of expected) {

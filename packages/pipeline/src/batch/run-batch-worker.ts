@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { assertInteger, type Coder, invalidArgument, type NotePrediction } from '@icd/core';
-import { type ConnectionOptions, Worker } from 'bullmq';
+import { type ConnectionOptions, UnrecoverableError, Worker } from 'bullmq';
 import { type BatchPredictOptions, MicroBatcher } from '../service/micro-batcher.js';
 import { DEFAULT_BATCH_QUEUE, type NoteJobData } from './enqueue-notes.js';
-import { DirectoryResultStore } from './result-store.js';
+import { DirectoryResultStore, MAX_NOTE_ID_LENGTH } from './result-store.js';
 
 /** What a batch worker writes for each note (`<id>.json` of the output store). */
 export interface BatchResult {
@@ -79,7 +79,15 @@ export function runBatchWorker(options: BatchWorkerOptions): BatchWorker {
   const worker = new Worker<NoteJobData>(
     options.queueName ?? DEFAULT_BATCH_QUEUE,
     async (job) => {
-      const { id, text, language } = job.data;
+      const { id, text, language } = job.data ?? {};
+      // A job that is not a note (put on the queue by something else) fails at once, without retries.
+      if (
+        typeof id !== 'string' ||
+        id.length === 0 ||
+        id.length > MAX_NOTE_ID_LENGTH ||
+        typeof text !== 'string'
+      )
+        throw new UnrecoverableError(`job ${job.id} is not a note job ({ id, text })`);
       if (await store.has(id)) {
         options.onResult?.(id, false);
         return { noteId: id, skipped: true };
