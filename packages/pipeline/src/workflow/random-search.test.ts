@@ -79,6 +79,11 @@ describe('the trial log', () => {
     await appendTrial(log, record(1));
     await writeFile(log, `${await readFile(log, 'utf8')}{"trial":2,"param`);
     expect((await readTrialLog(log)).map((r) => r.trial)).toEqual([0, 1]);
+    // The next append cuts the torn line off and starts its own.
+    await appendTrial(log, record(2));
+    const lines = (await readFile(log, 'utf8')).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(0, 3).map((line) => JSON.parse(line).trial)).toEqual([0, 1, 2]);
   });
 
   it('refuses a log corrupted before its last line', async () => {

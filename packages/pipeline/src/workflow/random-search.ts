@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DataFormatError } from '@icd/core';
 import { SeededRandom } from '@icd/data';
@@ -118,9 +118,17 @@ export async function readTrialLog(file: string): Promise<TrialRecord[]> {
   return records;
 }
 
-/** Appends one trial to the log (one JSON line, written whole). */
+/**
+ * Appends one trial to the log (one JSON line). A line torn by a kill (no final newline) is cut off
+ * first, so the new record starts a line of its own.
+ */
 export async function appendTrial(file: string, record: TrialRecord): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
+  if (existsSync(file)) {
+    const content = await readFile(file, 'utf8');
+    if (content.length > 0 && !content.endsWith('\n'))
+      await truncate(file, Buffer.byteLength(content.slice(0, content.lastIndexOf('\n') + 1)));
+  }
   await appendFile(file, `${JSON.stringify(record)}\n`);
 }
 
