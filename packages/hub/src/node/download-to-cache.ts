@@ -14,6 +14,7 @@ import {
   resolveUrl,
 } from '../hub-options.js';
 import type { Connection } from '../revision-info.js';
+import { withBlobLock } from './blob-lock.js';
 import { repoCacheFolder } from './cache-layout.js';
 import { hubEnvironment } from './hub-environment.js';
 
@@ -267,15 +268,18 @@ async function download(settings: Settings, repo: string, path: string): Promise
     const target = response.headers.get('location');
     const location = target === null ? url : new URL(target, url).href;
     const sameOrigin = new URL(location).origin === new URL(url).origin;
-    await downloadBlob(
-      settings,
-      repo,
-      path,
-      location,
-      sameOrigin,
-      blob,
-      etag,
-      Number.isFinite(size) ? size : undefined,
+    // One writer of `<blob>.incomplete` at a time, in this process and across processes.
+    await withBlobLock(blob, { repo, file: path }, () =>
+      downloadBlob(
+        settings,
+        repo,
+        path,
+        location,
+        sameOrigin,
+        blob,
+        etag,
+        Number.isFinite(size) ? size : undefined,
+      ),
     );
   }
   await linkPointer(pointer, blob);
