@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -126,6 +127,30 @@ describe('loadEncoder / loadMaskedLM: one option picks the engine', () => {
     expect(maxAbsDifference(encoded.lastHiddenState.data, reference.lastHiddenState.data)).toBeLessThan(1e-4);
     optimum.dispose();
     other.dispose();
+  });
+
+  it('takes a Hub id (from the HF cache here, offline): tfjs loads it, onnx exports to cacheDir, never into the HF cache', async () => {
+    // The huggingface_hub cache layout: models--org--name/refs/main → snapshots/<commit>/...
+    const hfCache = join(root, 'hf-cache');
+    const commit = 'a'.repeat(40);
+    const snapshot = join(hfCache, 'models--icd--tiny-bert', 'snapshots', commit);
+    mkdirSync(snapshot, { recursive: true });
+    mkdirSync(join(hfCache, 'models--icd--tiny-bert', 'refs'), { recursive: true });
+    writeFileSync(join(hfCache, 'models--icd--tiny-bert', 'refs', 'main'), commit);
+    for (const file of ['config.json', 'model.safetensors'])
+      copyFileSync(join(tinyCheckpoint, file), join(snapshot, file));
+    const hub = { cacheDir: hfCache, localFilesOnly: true };
+    const cacheDir = join(root, 'hub-exports');
+    const onnx = await loadEncoder('icd/tiny-bert', { engine: 'onnx', hub, cacheDir });
+    const tfjs = await loadEncoder('icd/tiny-bert', { hub });
+    const c = cases[2]!;
+    const [fromOnnx, fromTfjs] = [await onnx.encode(inputOf(c)), await tfjs.encode(inputOf(c))];
+    expect(maxAbsDifference(fromOnnx.lastHiddenState.data, c.lastHiddenState)).toBeLessThan(1e-4);
+    expect(maxAbsDifference(fromTfjs.lastHiddenState.data, c.lastHiddenState)).toBeLessThan(1e-4);
+    expect(existsSync(join(snapshot, 'onnx'))).toBe(false);
+    expect(readdirSync(cacheDir)).toHaveLength(1);
+    onnx.dispose();
+    tfjs.dispose();
   });
 
   it('writes to cacheDir when given, names files by variant, and rejects bad arguments with typed errors', async () => {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { BertForMaskedLM, BertModel } from '@icd/bert/node';
 import type { Encoder, MaskedLanguageModel } from '@icd/core';
 import { assertOneOf, invalidArgument } from '@icd/core';
+import { isHubId } from '@icd/hub';
+import { type CacheOptions, pretrainedFolder } from '@icd/hub/node';
 import { type ExportOnnxOptions, exportOnnx } from '../export/export-onnx.js';
 import type { ExportableBert } from '../export/read-weights.js';
 import { readModelMetadata } from '../runtime/model-metadata.js';
@@ -50,6 +52,27 @@ export interface EngineLoadOptions extends OnnxLoadOptions {
    * when the folder is not writable; with `cacheDir`, always `<cacheDir>/<checkpoint hash>/`.
    */
   readonly cacheDir?: string;
+  /**
+   * For a HuggingFace Hub id (`org/name`, used when no folder exists at that path): where from
+   * (`revision`, `token`, `localFilesOnly`, the HF `cacheDir`, ...; see `@icd/hub`). The checkpoint is
+   * downloaded into the HF cache; with `engine: 'onnx'` the export goes to `cacheDir` (default
+   * `~/.cache/icd/onnx/`), never into the HF cache.
+   */
+  readonly hub?: CacheOptions;
+}
+
+const defaultExportCache = () => join(homedir(), '.cache', 'icd', 'onnx');
+
+/** A local folder for `path`: itself, or the HF cache snapshot of a Hub id (no folder at that path). */
+async function localFolder(
+  path: string,
+  options: EngineLoadOptions,
+): Promise<{ folder: string; options: EngineLoadOptions }> {
+  if (typeof path === 'string' && isHubId(path) && !(await stat(path).catch(() => undefined))) {
+    const folder = await pretrainedFolder(path, { ...options.hub, include: ['model'] });
+    return { folder, options: { ...options, cacheDir: options.cacheDir ?? defaultExportCache() } };
+  }
+  return { folder: path, options };
 }
 
 const optionsFn = (fn: string, options: EngineLoadOptions): Engine => {
@@ -158,7 +181,7 @@ export async function ensureOnnxFile(
   const folders =
     options.cacheDir !== undefined
       ? [cacheFolder(options.cacheDir)]
-      : [join(directory, 'onnx'), cacheFolder(join(homedir(), '.cache', 'icd', 'onnx'))];
+      : [join(directory, 'onnx'), cacheFolder(defaultExportCache())];
   for (const folder of folders) {
     const file = join(folder, name);
     if ((await isFile(file)) && (await storedFingerprint(file)) === fingerprint) return file;
@@ -221,10 +244,11 @@ export async function loadEncoder(
 export async function loadEncoder(directory: string, options?: EngineLoadOptions): Promise<Encoder>;
 export async function loadEncoder(directory: string, options: EngineLoadOptions = {}): Promise<Encoder> {
   const engine = optionsFn('loadEncoder', options);
-  if (engine === 'tfjs') return BertModel.fromPretrained(directory);
+  if (engine === 'tfjs') return BertModel.fromPretrained(directory, options.hub);
+  const local = await localFolder(directory, options);
   return loadOnnxEncoder(
-    await ensureOnnxFile(directory, 'encoder', options),
-    await onnxOptions(directory, options),
+    await ensureOnnxFile(local.folder, 'encoder', local.options),
+    await onnxOptions(local.folder, local.options),
   );
 }
 
@@ -256,17 +280,25 @@ export async function loadMaskedLM(
   options: EngineLoadOptions = {},
 ): Promise<MaskedLanguageModel> {
   const engine = optionsFn('loadMaskedLM', options);
-  if (engine === 'tfjs') return BertForMaskedLM.fromPretrained(directory);
+  if (engine === 'tfjs') return BertForMaskedLM.fromPretrained(directory, options.hub);
+  const local = await localFolder(directory, options);
   return loadOnnxMaskedLM(
-    await ensureOnnxFile(directory, 'maskedLM', options),
-    await onnxOptions(directory, options),
+    await ensureOnnxFile(local.folder, 'maskedLM', local.options),
+    await onnxOptions(local.folder, local.options),
   );
 }
 
 // The folder's config.json sizes the input checks of files without icd.config metadata (optimum's,
 // transformers.js's onnx/model.onnx); an export's own metadata describes the same checkpoint.
 async function onnxOptions(directory: string, options: EngineLoadOptions): Promise<OnnxLoadOptions> {
-  const { engine: _engine, fileName: _fileName, export: _export, cacheDir: _cacheDir, ...rest } = options;
+  const {
+    engine: _engine,
+    fileName: _fileName,
+    export: _export,
+    cacheDir: _cacheDir,
+    hub: _hub,
+    ...rest
+  } = options;
   if (rest.config !== undefined) return rest;
   const text = await readFile(join(directory, 'config.json'), 'utf8').catch(() => undefined);
   return text === undefined ? rest : { ...rest, config: JSON.parse(text) as Record<string, unknown> };
