@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { assertOneOf, CheckpointError, invalidArgument } from '@icd/core';
 import { type CacheOptions, defaultIgnorePatterns, isHubId, resolvePretrainedFolder } from '@icd/hub/node';
@@ -110,6 +111,7 @@ export async function loadPromptModel(
 ): Promise<PromptForClassification> {
   const engine = options?.engine ?? 'tfjs';
   assertOneOf('loadPromptModel', 'options.engine', engine, ['tfjs', 'onnx'] as const);
+  const requested = directory;
   // A Hub id (`org/name`, no folder at that path): the repo's prompt files and plm/ in the HF cache.
   if (!existsSync(directory) && isHubId(directory))
     directory = await resolvePretrainedFolder(directory, {
@@ -133,7 +135,11 @@ export async function loadPromptModel(
         join(directory, 'plm'),
         loaded,
         options.plm !== undefined,
-        options.onnx ?? {},
+        // From the Hub: the first-use export goes to the ONNX cache, not into the HF cache snapshot.
+        {
+          ...(directory === requested ? {} : { cacheDir: join(homedir(), '.cache', 'icd', 'onnx') }),
+          ...options.onnx,
+        },
       );
     } catch (cause) {
       loaded.dispose();
