@@ -1,8 +1,10 @@
 import type { CliCommand } from '../command.js';
+import { batchCommand } from './batch.js';
 import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { pretrainCommand } from './pretrain.js';
 import { searchCommand } from './search.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
 /**
@@ -15,6 +17,8 @@ export const CLI_COMMANDS: CliCommand[] = [
   evalCommand,
   predictCommand,
   searchCommand,
+  serveCommand,
+  batchCommand,
 ];
 
 /**
