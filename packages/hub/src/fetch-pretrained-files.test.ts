@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchPretrainedFiles } from './fetch-pretrained-files.js';
+import { fetchPretrainedFiles, fetchRepoFiles } from './fetch-pretrained-files.js';
 import { HubError } from './hub-error.js';
 import { type FakeHub, startFakeHub } from './test/fake-hub.js';
 import { MemoryCache } from './test/memory-cache.js';
@@ -13,6 +13,16 @@ beforeAll(async () => {
       pullRequests: { 'refs/pr/7': { 'config.json': '{}', 'model.safetensors': 'converted' } },
     },
     'org/gated': { files: { 'config.json': '{}' }, gated: true },
+    'org/prompt': {
+      files: {
+        'prompt.json': '{}',
+        'prompt.safetensors': 'soft',
+        'plm/config.json': '{}',
+        'plm/model.safetensors': 'w',
+        'plm/pytorch_model.bin': 'pickle',
+        'README.md': '#',
+      },
+    },
   });
 });
 afterAll(() => hub.close());
@@ -54,5 +64,45 @@ describe('fetchPretrainedFiles (browser entry)', () => {
       token: hub.token,
     });
     expect(withToken.commit).toBe(hub.commitOf('org/gated'));
+  });
+});
+
+describe('fetchRepoFiles (browser entry)', () => {
+  it('fetches the files the patterns name (never the default-ignored pickle), once; required files must exist', async () => {
+    const cache = new MemoryCache();
+    let calls = 0;
+    const counting: typeof fetch = (url, init) => {
+      calls++;
+      return fetch(url, init);
+    };
+    const options = { endpoint: hub.endpoint, cache, fetch: counting, allowPatterns: ['prompt.*', 'plm/'] };
+    const { files, commit } = await fetchRepoFiles('org/prompt', { ...options, required: ['prompt.json'] });
+    expect(commit).toBe(hub.commitOf('org/prompt'));
+    expect(Object.keys(files).sort()).toEqual([
+      'plm/config.json',
+      'plm/model.safetensors',
+      'prompt.json',
+      'prompt.safetensors',
+    ]);
+    expect(new TextDecoder().decode(files['prompt.safetensors'])).toBe('soft');
+    const made = calls;
+    const again = await fetchRepoFiles('org/prompt', { ...options, localFilesOnly: true });
+    expect(calls).toBe(made);
+    expect(Object.keys(again.files)).toHaveLength(4);
+    const plm = await fetchRepoFiles('org/prompt', {
+      ...options,
+      allowPatterns: undefined,
+      subfolder: 'plm',
+    });
+    expect(Object.keys(plm.files).sort()).toEqual(['config.json', 'model.safetensors']);
+    await expect(
+      fetchRepoFiles('org/prompt', { ...options, required: ['head-coder.json'] }),
+    ).rejects.toMatchObject({
+      reason: 'notFound',
+      file: 'head-coder.json',
+    });
+    await expect(
+      fetchRepoFiles('org/prompt', { ...options, allowPatterns: 'prompt.*' as never }),
+    ).rejects.toThrow(/allowPatterns/);
   });
 });

@@ -1,3 +1,4 @@
+import { invalidArgument } from '@icd/core';
 import { HubError } from './hub-error.js';
 import { errorForResponse, hubFetch, hubHeaders } from './hub-http.js';
 import {
@@ -8,6 +9,7 @@ import {
   inSubfolder,
   resolveUrl,
 } from './hub-options.js';
+import { defaultIgnorePatterns, matchesPattern } from './repo-patterns.js';
 import type { Connection } from './revision-info.js';
 import { fetchRevisionInfo, pullRequestsWith } from './revision-info.js';
 import { chooseWeights, pickleMessage, shardNames, tokenizerFileNames } from './weight-files.js';
@@ -83,32 +85,10 @@ async function cachedBytes(
   return bytes;
 }
 
-/**
- * The files of a Hub model repo over `fetch`, kept in the Cache API (browsers, workers; also Node with
- * `cache: false` or your own cache): with `model`, `config.json` and the safetensors weights (one file,
- * or every shard of `model.safetensors.index.json`); with `tokenizer`, the tokenizer files the repo has.
- * Names are relative to `subfolder`. The repo's file list comes from the revision API and is cached too,
- * so `localFilesOnly` works once the repo was loaded.
- *
- * @throws HubError as the Node download does (`gated`, `notFound`, `notCached`, `unsupported` for
- * pickle-only repos, `integrity`, `network`).
- * @example
- * ```ts
- * import { fetchPretrainedFiles } from '@icd/hub';
- * const { files } = await fetchPretrainedFiles('google-bert/bert-base-uncased', { include: ['model'] });
- * const model = await BertModel.fromSafetensors(files['model.safetensors'], files['config.json']);
- * ```
- */
-export async function fetchPretrainedFiles(
-  repo: string,
-  options: FetchHubOptions & { readonly include?: readonly ('model' | 'tokenizer')[] } = {},
-): Promise<{
-  readonly commit: string;
-  readonly files: Readonly<Record<string, Uint8Array>>;
-  readonly weights: readonly string[];
-}> {
-  checkHubId('fetchPretrainedFiles', repo);
-  if (options.subfolder !== undefined) checkRepoPath('fetchPretrainedFiles', options.subfolder);
+/** @internal A revision's listing (from the cache, else the Hub) and a getter of its files. */
+async function openRevision(fn: string, repo: string, options: FetchHubOptions) {
+  checkHubId(fn, repo);
+  if (options.subfolder !== undefined) checkRepoPath(fn, options.subfolder);
   const connection: Connection = {
     endpoint: (options.endpoint ?? defaultEndpoint).replace(/\/+$/, ''),
     token: options.token,
@@ -144,6 +124,35 @@ export async function fetchPretrainedFiles(
       repo,
       inSubfolder(subfolder, name),
     );
+  return { info, offline, connection, get };
+}
+
+/**
+ * The files of a Hub model repo over `fetch`, kept in the Cache API (browsers, workers; also Node with
+ * `cache: false` or your own cache): with `model`, `config.json` and the safetensors weights (one file,
+ * or every shard of `model.safetensors.index.json`); with `tokenizer`, the tokenizer files the repo has.
+ * Names are relative to `subfolder`. The repo's file list comes from the revision API and is cached too,
+ * so `localFilesOnly` works once the repo was loaded.
+ *
+ * @throws HubError as the Node download does (`gated`, `notFound`, `notCached`, `unsupported` for
+ * pickle-only repos, `integrity`, `network`).
+ * @example
+ * ```ts
+ * import { fetchPretrainedFiles } from '@icd/hub';
+ * const { files } = await fetchPretrainedFiles('google-bert/bert-base-uncased', { include: ['model'] });
+ * const model = await BertModel.fromSafetensors(files['model.safetensors'], files['config.json']);
+ * ```
+ */
+export async function fetchPretrainedFiles(
+  repo: string,
+  options: FetchHubOptions & { readonly include?: readonly ('model' | 'tokenizer')[] } = {},
+): Promise<{
+  readonly commit: string;
+  readonly files: Readonly<Record<string, Uint8Array>>;
+  readonly weights: readonly string[];
+}> {
+  const { info, offline, connection, get } = await openRevision('fetchPretrainedFiles', repo, options);
+  const { subfolder } = options;
   const files: Record<string, Uint8Array> = {};
   const weights: string[] = [];
   const include = options.include ?? ['model', 'tokenizer'];
@@ -182,4 +191,61 @@ export async function fetchPretrainedFiles(
     for (const name of tokenizerFileNames)
       if (info.files.includes(inSubfolder(subfolder, name))) files[name] = await get(name);
   return { commit: info.commit, files, weights };
+}
+
+/**
+ * Any files of a Hub repo over `fetch`, kept in the Cache API: the browser counterpart of
+ * `resolvePretrainedFolder` of `@icd/hub/node`, for loaders that take files (`promptModelFromFiles`,
+ * `headCoderFromFiles`). The repo's files (relative to `subfolder`) that match `allowPatterns` (fnmatch,
+ * default all) and none of `ignorePatterns` (default {@link defaultIgnorePatterns}: pickles and other
+ * frameworks' weights), plus every `required` file, which must exist. Cache-first, as transformers.js: a
+ * cached revision is not asked for again (pass a commit hash, or clear the cache, to see a new commit).
+ *
+ * @throws HubError `notFound` (`notCached` offline) naming a missing `required` file, and as
+ * {@link fetchPretrainedFiles}; InvalidArgumentError for bad patterns.
+ * @example
+ * ```ts
+ * import { fetchRepoFiles } from '@icd/hub';
+ * const { files } = await fetchRepoFiles('my-org/cardiology-prompt', { allowPatterns: ['prompt.*', 'plm/'] });
+ * const model = await promptModelFromFiles(files);
+ * ```
+ */
+export async function fetchRepoFiles(
+  repo: string,
+  options: FetchHubOptions & {
+    readonly allowPatterns?: readonly string[];
+    readonly ignorePatterns?: readonly string[];
+    readonly required?: readonly string[];
+  } = {},
+): Promise<{ readonly commit: string; readonly files: Readonly<Record<string, Uint8Array>> }> {
+  const patterns = (name: string, value: unknown): readonly string[] | undefined => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.some((p) => typeof p !== 'string' || p === ''))
+      invalidArgument('fetchRepoFiles', `options.${name}`, 'an array of non-empty strings', value);
+    return value as string[];
+  };
+  const allow = patterns('allowPatterns', options.allowPatterns);
+  const ignore = patterns('ignorePatterns', options.ignorePatterns) ?? defaultIgnorePatterns;
+  const required = patterns('required', options.required) ?? [];
+  const { info, offline, get } = await openRevision('fetchRepoFiles', repo, options);
+  const { subfolder } = options;
+  const prefix = subfolder ? `${subfolder.replace(/\/+$/, '')}/` : '';
+  const inside = info.files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
+  for (const path of required)
+    if (!inside.includes(path))
+      throw new HubError({
+        repo,
+        file: inSubfolder(subfolder, path),
+        reason: offline ? 'notCached' : 'notFound',
+        message: 'is not in the repo at this revision (check the id, revision and subfolder)',
+      });
+  const files: Record<string, Uint8Array> = {};
+  for (const path of inside)
+    if (
+      required.includes(path) ||
+      ((allow === undefined || allow.some((p) => matchesPattern(path, p))) &&
+        !ignore.some((p) => matchesPattern(path, p)))
+    )
+      files[path] = await get(path);
+  return { commit: info.commit, files };
 }

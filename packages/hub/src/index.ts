@@ -6,7 +6,7 @@
  */
 
 export type { FetchHubOptions, ResponseCache } from './fetch-pretrained-files.js';
-export { fetchPretrainedFiles } from './fetch-pretrained-files.js';
+export { fetchPretrainedFiles, fetchRepoFiles } from './fetch-pretrained-files.js';
 export type { HubErrorReason } from './hub-error.js';
 export { HubError } from './hub-error.js';
 export type { HubOptions } from './hub-options.js';

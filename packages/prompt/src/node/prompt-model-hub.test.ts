@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { selectBackend } from '@icd/bert';
 import { createTinyBert } from '@icd/bert/test';
-import { HubError } from '@icd/hub';
-import { type FakeHub, startFakeHub } from '@icd/hub/test';
+import { fetchRepoFiles, HubError } from '@icd/hub';
+import { type FakeHub, MemoryCache, startFakeHub } from '@icd/hub/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptForClassification as BrowserPromptForClassification } from '../model/prompt-for-classification.js';
+import { promptModelFromFiles } from '../model/prompt-model-files.js';
 import { MixedTemplate } from '../templates/mixed-template.js';
 import { ManualVerbalizer } from '../verbalizers/manual-verbalizer.js';
 import { PromptForClassification, savePromptModel } from './prompt-model-folder.js';
@@ -95,5 +96,20 @@ describe('PromptForClassification.load with a Hub id', () => {
     }).catch((e) => e);
     expect(HubError.isInstance(error) && error.reason).toBe('notFound');
     expect(error.file).toBe('prompt.json');
+  });
+});
+
+describe('a prompt model by Hub id in a browser (main entry: fetchRepoFiles + promptModelFromFiles)', () => {
+  it('fetches the prompt files over fetch into a Cache API cache and predicts as the saved model', async () => {
+    const { files } = await fetchRepoFiles('org/cardiology-prompt', {
+      endpoint: hub.endpoint,
+      cache: new MemoryCache(),
+      allowPatterns: ['prompt.json', 'prompt.safetensors', 'plm/'],
+      required: ['prompt.json', 'prompt.safetensors'],
+    });
+    expect(Object.keys(files).some((name) => name.endsWith('.bin'))).toBe(false);
+    const loaded = await promptModelFromFiles(files);
+    expect((await loaded.predictProbabilities(notes)).map((row) => Array.from(row))).toEqual(expected);
+    loaded.dispose();
   });
 });
