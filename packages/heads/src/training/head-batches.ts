@@ -94,7 +94,8 @@ export function targetTensor(targets: HeadTargets, rows: readonly number[]): tf.
 
 /**
  * Mean loss of a head's logits: multi-label BCE with logits over every (note, label) cell,
- * `max(x, 0) − x·y + log(1 + e^{−|x|})` (the overflow-free form of PyTorch's `BCEWithLogitsLoss`), or
+ * `max(x, 0) − x·y + log(1 + e^{−|x|})` (the overflow-free form of PyTorch's `BCEWithLogitsLoss`; its
+ * gradient is σ(x) − y everywhere, x = 0 included), or
  * single-label cross-entropy `−log softmax(x)_y` averaged over notes (`CrossEntropyLoss`).
  *
  * @example
@@ -113,9 +114,16 @@ export function headLoss(
       const picked = tf.sum(tf.mul(logProbabilities, tf.oneHot(targets as tf.Tensor1D, logits.shape[1]!)), 1);
       return tf.neg(tf.mean(picked)) as tf.Scalar;
     }
+    // max(x, 0) written as (x + |x|) / 2 (the same value, exactly): both |x| terms then share one
+    // subgradient s at x = 0, and the gradient there is ½ + ½s − y − ½s = σ(0) − y for any s, as
+    // PyTorch gives. With relu(x) it would be relu'(0) − y + ½·(−sign'(0)) = −y (every backend's
+    // relu'(0) is 0), so a logit at exactly 0 (a fully padded note, a zero-initialised bias) got the
+    // wrong push.
+    const absolute = tf.abs(logits);
+    const positivePart = tf.mul(tf.add(logits, absolute), 0.5);
     const cells = tf.add(
-      tf.sub(tf.relu(logits), tf.mul(logits, targets)),
-      tf.log(tf.add(1, tf.exp(tf.neg(tf.abs(logits))))),
+      tf.sub(positivePart, tf.mul(logits, targets)),
+      tf.log(tf.add(1, tf.exp(tf.neg(absolute)))),
     );
     return tf.mean(cells) as tf.Scalar;
   });

@@ -1,6 +1,7 @@
 import { selectBackend } from '@icd/bert';
 import { createTinyBert } from '@icd/bert/test';
 import { IcdError } from '@icd/core';
+import { registerGradients } from '@icd/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelAttention } from '../layers/label-attention.js';
@@ -58,6 +59,28 @@ describe('headLoss', () => {
     const single = headLoss(logits, tf.tensor1d([0, 1], 'int32'), 'single_label');
     expect(single.dataSync()[0]).toBeCloseTo((ce([2, -1], 0) + ce([0.5, 30], 1)) / 2, 5);
     tf.dispose([logits, multi, single]);
+  });
+
+  it('has the BCE gradient σ(x) − y per cell, at a logit of exactly 0 too, and no overflow at ±100', () => {
+    registerGradients();
+    const x = [0, 0, 2, -3, 100, -100];
+    const y = [1, 0, 0, 1, 0, 1];
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    const logits = tf.tensor2d(x, [3, 2]);
+    const targets = tf.tensor2d(y, [3, 2]);
+    const before = tf.memory().numTensors;
+    const gradient = tf.grad((l: tf.Tensor) => headLoss(l, targets, 'multi_label'))(logits);
+    const values = Array.from(gradient.dataSync());
+    x.forEach((v, i) => {
+      expect(values[i]).toBeCloseTo((sigmoid(v) - y[i]!) / x.length, 7); // d/dx[log(1 + e^x) − x·y] / cells
+    });
+    const loss = headLoss(logits, targets, 'multi_label');
+    const softplus = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    const expected = x.reduce((s, v, i) => s + softplus(v) - v * y[i]!, 0) / x.length;
+    expect(loss.dataSync()[0]).toBeCloseTo(expected, 4);
+    tf.dispose([gradient, loss]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([logits, targets]);
   });
 });
 
