@@ -71,6 +71,12 @@ export function tokenizerFromPretrainedFiles(files: PretrainedTokenizerFiles, wh
         feature: `tokenizer_class ${tokenizerClass}`,
         message: `${path('tokenizer_config.json')}: tokenizer_class ${JSON.stringify(tokenizerClass)} is not a BERT WordPiece tokenizer, and there is no tokenizer.json to build it from`,
       });
+    // BertTokenizer without its basic tokenizer (whitespace, punctuation, casing): WordPiece only.
+    if (tokenizerJson === undefined && config.do_basic_tokenize === false)
+      throw new UnsupportedError({
+        feature: 'do_basic_tokenize: false',
+        message: `${path('tokenizer_config.json')}: do_basic_tokenize false (WordPiece without BERT's basic tokenizer) is not supported without a tokenizer.json`,
+      });
     return tokenizerFromFiles({ tokenizerJson, vocab, tokenizerConfig: config as TokenizerConfigJson });
   } catch (cause) {
     if (!IcdError.isInstance(cause) || UnsupportedError.isInstance(cause)) throw cause;

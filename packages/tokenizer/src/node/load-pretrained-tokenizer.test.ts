@@ -90,6 +90,9 @@ beforeAll(async () => {
       files: { 'vocab.txt': vocab, 'tokenizer_config.json': config({ tokenizer_class: 'RobertaTokenizer' }) },
     },
     'clinical/nothing': { files: { 'config.json': '{}' } },
+    'clinical/no-basic': {
+      files: { 'vocab.txt': vocab, 'tokenizer_config.json': config({ do_basic_tokenize: false }) },
+    },
     'clinical/bad-config': {
       files: { 'vocab.txt': vocab, 'tokenizer_config.json': '{"do_lower_case": "yes"}' },
     },
@@ -171,6 +174,8 @@ describe.skipIf(!hasModel)(`loadPretrainedTokenizer (Node) against HF tokenizers
     );
     const roberta = await loadPretrainedTokenizer('clinical/roberta', options()).catch((e) => e);
     expect(UnsupportedError.isInstance(roberta)).toBe(true);
+    const noBasic = await loadPretrainedTokenizer('clinical/no-basic', options()).catch((e) => e);
+    expect(UnsupportedError.isInstance(noBasic) && noBasic.message).toMatch(/do_basic_tokenize/);
     const bad = await loadPretrainedTokenizer('clinical/bad-config', options()).catch((e) => e);
     expect(CheckpointError.isInstance(bad) && bad.file).toMatch(/tokenizer_config\.json$/);
     expect(bad.message).toMatch(/do_lower_case/);
