@@ -217,3 +217,24 @@ describe('downloads that cannot resume', () => {
     expect(readdirSync(blobs)).toEqual([sha256(weights)]);
   });
 });
+
+describe('revisions', () => {
+  it('a commit hash revision: resolved by the Hub once, then served from snapshots/<commit> offline with no refs/ needed', async () => {
+    const cacheDir = temporary();
+    const commit = hub.commitOf('org/tiny');
+    const options = { endpoint: hub.endpoint, cacheDir, revision: commit, include: ['model' as const] };
+    const dir = await pretrainedFolder('org/tiny', options);
+    expect(dir).toBe(join(cacheDir, 'models--org--tiny', 'snapshots', commit));
+    expect(existsSync(join(cacheDir, 'models--org--tiny', 'refs', 'main'))).toBe(false);
+    const before = hub.requests.length;
+    await expect(pretrainedFolder('org/tiny', { ...options, localFilesOnly: true })).resolves.toBe(dir);
+    expect(hub.requests.length).toBe(before);
+    await expect(
+      pretrainedFolder('org/tiny', { ...options, revision: 'main', localFilesOnly: true }),
+    ).rejects.toMatchObject({ reason: 'notCached' });
+    await expect(pretrainedFolder('org/tiny', { ...options, revision: 'v9.9' })).rejects.toMatchObject({
+      reason: 'notFound',
+      status: 404,
+    });
+  });
+});
