@@ -1,5 +1,5 @@
 /**
- * Scores a CodiEsp-D prediction file (`id<TAB>code` rows, each document's codes best first, as the shared
+ * Scores a CodiEsp-D prediction file (`id<TAB>code` or `id<TAB>code<TAB>score` rows, each document's codes best first, as the shared
  * task's submissions) against the dev gold standard, with the official MAP and the textbook MAP over all
  * gold documents, and set metrics for the top 5 codes of each document.
  *
@@ -19,11 +19,17 @@ export async function scorePredictionFile(file: string, codiespDir: string): Pro
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const [id, code, ...rest] = line.split('\t');
-    if (id === undefined || code === undefined || rest.length > 0) {
+    // An optional third column holds the score (`icd predict --format codiesp`); the order is the ranking.
+    if (
+      id === undefined ||
+      code === undefined ||
+      rest.length > 1 ||
+      (rest.length === 1 && !Number.isFinite(Number(rest[0])))
+    ) {
       throw new DataFormatError({
         file,
         line: index + 1,
-        message: `expected "id<TAB>code", got ${JSON.stringify(line)}`,
+        message: `expected "id<TAB>code" or "id<TAB>code<TAB>score", got ${JSON.stringify(line)}`,
       });
     }
     rows.push([id, code]);

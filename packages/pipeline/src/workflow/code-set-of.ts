@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DataFormatError } from '@icd/core';
 import { MDR_BERT_CODES } from '@icd/data';
 import { loadIcd10CmTable } from '@icd/data/node';
-import type { TermEntry } from '@icd/keybert';
+import { icd10CmTerms, type TermEntry } from '@icd/keybert';
 import type { IcdConfig } from '../cli/config.js';
 import { codeSetFromList, codeSetFromTable } from '../model-folder/code-set.js';
 import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
