@@ -40,7 +40,9 @@ def mmr(doc_embedding, word_embeddings, words, top_n, diversity):
         mmr_idx = candidates_idx[np.argmax(mmr_scores)]
         keywords_idx.append(mmr_idx)
         candidates_idx.remove(mmr_idx)
-    return [(words[idx], float(word_doc_similarity.reshape(1, -1)[0][idx])) for idx in keywords_idx]
+    keywords = [(words[idx], float(word_doc_similarity.reshape(1, -1)[0][idx])) for idx in keywords_idx]
+    # keybert/_mmr.py: keywords = sorted(keywords, key=itemgetter(1), reverse=True) (stable)
+    return sorted(keywords, key=lambda keyword: keyword[1], reverse=True)
 
 
 def max_sum_distance(doc_embedding, word_embeddings, words, top_n, nr_candidates):

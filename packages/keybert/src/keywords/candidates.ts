@@ -47,19 +47,21 @@ export interface CandidateOptions {
  */
 export function findCandidates(text: string, options: CandidateOptions): Candidate[] {
   if (options.candidates !== undefined) {
+    // A candidate given twice is one candidate (scikit-learn refuses a duplicated vocabulary term).
+    const unique = [...new Set(options.candidates)];
     const matcher = new TermMatcher(
-      options.candidates.map((candidate) => ({ code: candidate, term: candidate })),
+      unique.map((candidate) => ({ code: candidate, term: candidate })),
       { cues: [] },
     );
     const found = new Map<string, Candidate>();
     for (const match of matcher.match(text, { overlap: 'all' })) {
-      for (const entry of match.entries) {
-        const candidate = found.get(entry.code) ?? { text: entry.code, spans: [] };
+      for (const code of new Set(match.entries.map((entry) => entry.code))) {
+        const candidate = found.get(code) ?? { text: code, spans: [] };
         candidate.spans.push([match.start, match.end]);
-        found.set(entry.code, candidate);
+        found.set(code, candidate);
       }
     }
-    return options.candidates.filter((c) => found.has(c)).map((c) => found.get(c)!);
+    return unique.filter((c) => found.has(c)).map((c) => found.get(c)!);
   }
   const [low, high] = options.ngramRange ?? [1, 2];
   const stop =

@@ -61,6 +61,31 @@ describe.each(cases.map((c, index) => [index, c] as const))('KeyBERT reference c
 });
 
 describe('diversity edge cases', () => {
+  it('returns MMR keywords best first, as KeyBERT sorts them after selecting (hand computation)', () => {
+    // doc [1, 0]; sims to doc: a 1, b 0.99388, c 0.70711, d 0. diversity 1 picks a, then the candidate
+    // least similar to a (d: 0), then c (max(0.70711, 0.70711) < b's 0.99388); KeyBERT then sorts a, c, d.
+    const embeddings = [
+      [1, 0],
+      [0.9, 0.1],
+      [0.5, 0.5],
+      [0, 1],
+    ];
+    const texts = ['a', 'b', 'c', 'd'];
+    const diverse = mmr([1, 0], embeddings, texts, { topN: 3, diversity: 1 });
+    expect(diverse.map((k) => k.text)).toEqual(['a', 'c', 'd']);
+    expect(diverse[0]!.score).toBe(1);
+    expect(diverse[1]!.score).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(diverse[2]!.score).toBe(0);
+    // diversity 0 is plain cosine ranking.
+    expect(mmr([1, 0], embeddings, texts, { topN: 3, diversity: 0 }).map((k) => k.text)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    // topN above the candidate count returns every candidate.
+    expect(mmr([1, 0], embeddings, texts, { topN: 10 })).toHaveLength(4);
+  });
+
   it('returns nothing for no candidates (MMR) or topN above the candidate count (Max Sum, as KeyBERT)', () => {
     expect(mmr([1, 0], [], [])).toEqual([]);
     expect(maxSumDistance([1, 0], [[1, 0]], ['a'], { topN: 2, candidateCount: 2 })).toEqual([]);
@@ -75,5 +100,7 @@ describe('diversity edge cases', () => {
     expect(() => mmr([1, 0], [[1, 0]], ['a', 'b'])).toThrow(InvalidArgumentError);
     expect(() => rankByCosine([1, 0], [[1, 0]], ['a'], { topN: 0 })).toThrow(InvalidArgumentError);
     expect(() => seededDocumentEmbedding([1, 0], [])).toThrow(InvalidArgumentError);
+    expect(() => mmr([1, 0], [[Number.NaN, 0]], ['a'])).toThrow(InvalidArgumentError);
+    expect(() => rankByCosine([Number.POSITIVE_INFINITY, 0], [[1, 0]], ['a'])).toThrow(InvalidArgumentError);
   });
 });

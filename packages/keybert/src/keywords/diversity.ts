@@ -20,9 +20,11 @@ export interface MmrOptions {
  * Maximal Marginal Relevance exactly as KeyBERT's `mmr` (keybert/_mmr.py): start from the candidate
  * most similar to the document, then repeatedly add the candidate maximising
  * `(1 - diversity)·sim(candidate, document) - diversity·max sim(candidate, chosen)`. Returns the chosen
- * candidates in the order chosen, each with its cosine similarity to the document. Unlike KeyBERT the
- * score is not rounded to 4 decimals (KeyBERT rounds for display only); ties go to the first candidate,
- * as `np.argmax` does.
+ * candidates sorted by their cosine similarity to the document, best first (KeyBERT's final
+ * `sorted(..., reverse=True)`; equal scores keep the order chosen), each with that similarity. Unlike
+ * KeyBERT the score is not rounded to 4 decimals and the sort uses the unrounded score (KeyBERT rounds
+ * first, so two keywords within 5e-5 of each other may swap); ties in the selection go to the first
+ * candidate, as `np.argmax` does.
  *
  * @example
  * ```ts
@@ -65,7 +67,10 @@ export function mmr(
     chosen.push(remaining[best]!);
     remaining.splice(best, 1);
   }
-  return chosen.map((index) => ({ text: candidates[index]!, score: toDocument[index]! }));
+  // Stable sort, as Python's `sorted`: equal similarities keep the order chosen.
+  return chosen
+    .map((index) => ({ text: candidates[index]!, score: toDocument[index]! }))
+    .sort((a, b) => b.score - a.score);
 }
 
 /**

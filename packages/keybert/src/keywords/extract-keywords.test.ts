@@ -125,6 +125,23 @@ describe('extractKeywords', () => {
     expect(af.score).toBeCloseTo(cosineSimilarity(mean(encoder, ['atrial', 'fibrillation']), guided), 6);
   });
 
+  it('takes a user candidate given twice once, each occurrence once', async () => {
+    const encoder = new MockEncoder({ hiddenSize: 8, vocabSize: tokenizer.vocabSize });
+    const keywords = await extractKeywords('Fever, then fever again.', {
+      encoder,
+      tokenizer,
+      candidates: ['fever', 'fever', 'Fever'],
+      topN: 5,
+      diversity: { method: 'mmr', diversity: 0.5 },
+    });
+    expect(keywords.map((k) => k.text)).toEqual(['fever', 'Fever']);
+    for (const keyword of keywords)
+      expect(keyword.spans).toEqual([
+        [0, 5],
+        [12, 17],
+      ]);
+  });
+
   it('diversifies with MMR and Max Sum', async () => {
     const encoder = new MockEncoder({ hiddenSize: 8, vocabSize: tokenizer.vocabSize });
     const note = 'chest pain fever atrial fibrillation patient';

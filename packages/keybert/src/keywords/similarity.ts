@@ -74,7 +74,11 @@ export function documentSimilarities(
         embedding?.length,
       );
     }
-    return cosineSimilarity(embedding, documentEmbedding);
+    const similarity = cosineSimilarity(embedding, documentEmbedding);
+    // NaN or an infinity anywhere in either vector: no ranking could mean anything.
+    if (!Number.isFinite(similarity))
+      invalidArgument(fn, 'candidateEmbeddings', 'finite numbers (and a finite document vector)', similarity);
+    return similarity;
   });
 }
 
