@@ -181,5 +181,11 @@ describe('hubEnvironment', () => {
     for (const on of ['1', 'ON', 'yes', 'True'])
       expect(hubEnvironment({ HF_HUB_OFFLINE: on }).offline).toBe(true);
     for (const off of ['0', '', 'no']) expect(hubEnvironment({ HF_HUB_OFFLINE: off }).offline).toBe(false);
+    // the older names huggingface_hub still reads, after the new ones
+    expect(hubEnvironment({ HF_HOME: '/h', HUGGINGFACE_HUB_CACHE: '/old' }).cacheDir).toBe('/old');
+    expect(hubEnvironment({ HF_HUB_CACHE: '/c', HUGGINGFACE_HUB_CACHE: '/old' }).cacheDir).toBe('/c');
+    expect(hubEnvironment({ HUGGING_FACE_HUB_TOKEN: 'hf_old' }).token).toBe('hf_old');
+    expect(hubEnvironment({ HF_TOKEN: 'hf_new', HUGGING_FACE_HUB_TOKEN: 'hf_old' }).token).toBe('hf_new');
+    expect(hubEnvironment({ TRANSFORMERS_OFFLINE: '1' }).offline).toBe(true);
   });
 });
