@@ -14,7 +14,7 @@ import { openSnapshot } from './repo-snapshot.js';
  *
  * @example
  * ```ts
- * const options: ResolveFolderOptions = { allowPatterns: ['head.json', '*.safetensors'], required: ['head.json'] };
+ * const options: ResolveFolderOptions = { allowPatterns: ['head-coder.json', 'head/', 'encoder/'], required: ['head-coder.json'] };
  * ```
  */
 export interface ResolveFolderOptions extends CacheOptions {
@@ -49,7 +49,7 @@ function checkPatterns(name: string, value: unknown): readonly string[] | undefi
  * @example
  * ```ts
  * import { resolvePretrainedFolder } from '@icd/hub/node';
- * const dir = await resolvePretrainedFolder('my-org/codiesp-heads', { required: ['head.json'] });
+ * const dir = await resolvePretrainedFolder('my-org/codiesp-laat', { required: ['head-coder.json'] });
  * const coder = await loadHeadCoder(dir);
  * ```
  */
