@@ -91,6 +91,21 @@ describe('DictionaryCoder', () => {
     await expect(coder.predict([{ id: 'n', text: 'fever' }], { signal: controller.signal })).rejects.toThrow(
       'stop',
     );
+    await expect(coder.predict([{ id: 'n', text: 'fever' }], { threshold: Number.NaN })).rejects.toThrow(
+      InvalidArgumentError,
+    );
+  });
+
+  it('rejects when the signal aborts from a timer during a long batch', async () => {
+    const coder = new DictionaryCoder({ terms });
+    const notes = Array.from({ length: 20_000 }, (_, index) => ({
+      id: String(index),
+      text: 'fever and hypertension. '.repeat(20),
+    }));
+    const controller = new AbortController();
+    const running = coder.predict(notes, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('late stop')), 0);
+    await expect(running).rejects.toThrow('late stop');
   });
 });
 

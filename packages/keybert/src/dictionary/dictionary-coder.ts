@@ -103,15 +103,22 @@ export class DictionaryCoder implements Coder {
     assertInteger('DictionaryCoder.predict', 'maxEvidence', maxEvidence, { min: 0 });
     if (options.topK !== undefined)
       assertInteger('DictionaryCoder.predict', 'topK', options.topK, { min: 1 });
+    if (options.threshold !== undefined)
+      assertFiniteNumber('DictionaryCoder.predict', 'threshold', options.threshold);
     const predictions: NotePrediction[] = [];
+    let lastYield = Date.now();
     for (const note of notes) {
       options.signal?.throwIfAborted();
       if (typeof note?.text !== 'string' || typeof note.id !== 'string') {
         invalidArgument('DictionaryCoder.predict', 'notes', 'notes with a string id and text', note);
       }
       predictions.push(this.predictOne(note, options, maxEvidence));
-      // Yield between notes so an abort signal can fire.
-      if (options.signal !== undefined) await Promise.resolve();
+      // Give the event loop a turn every ~10 ms (a macrotask: a microtask would not let a timer or an
+      // incoming request run), so an abort from outside can fire during a long batch.
+      if (options.signal !== undefined && Date.now() - lastYield >= 10) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = Date.now();
+      }
     }
     options.signal?.throwIfAborted();
     return predictions;
