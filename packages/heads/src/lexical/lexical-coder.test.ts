@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@icd/core';
+import { DataFormatError, InvalidArgumentError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { LexicalCoder } from './lexical-coder.js';
 
@@ -60,6 +60,28 @@ describe('LexicalCoder', () => {
     const [prediction] = await restored.predict([{ id: 'x', text: 'metformin' }]);
     const row = coder.scores(['metformin']).data;
     expect(prediction!.ranked.find((code) => code.code === 'E11.9')!.score).toBe(row[0]);
+  });
+
+  it('keeps a never-predict (Infinity) threshold through JSON, and rejects bad thresholds and labels', async () => {
+    const never = coder.withThresholds(coder.labels.map((_, i) => (i === 0 ? Number.POSITIVE_INFINITY : 0)));
+    const json = JSON.parse(JSON.stringify(never.toJSON()));
+    expect(json.thresholds[0]).toBeNull();
+    const restored = LexicalCoder.fromJSON(json);
+    expect(restored.thresholds[0]).toBe(Number.POSITIVE_INFINITY);
+    const [prediction] = await restored.predict([{ id: 'x', text: 'atrial fibrillation' }]);
+    expect(prediction!.ranked.find((code) => code.code === coder.labels[0])!.predicted).toBe(false);
+    expect(prediction!.ranked.filter((code) => code.predicted).length).toBe(coder.labels.length - 1);
+    expect(() => coder.withThresholds(Number.NaN)).toThrow(InvalidArgumentError);
+    expect(() => coder.withThresholds([0.5, Number.NaN, 0.5, 0.5])).toThrow(InvalidArgumentError);
+    const base = coder.toJSON();
+    for (const broken of [
+      { ...base, labels: [base.labels[0], base.labels[0], ...base.labels.slice(2)] },
+      { ...base, labels: [] },
+      { ...base, thresholds: [0.1, 0.2] },
+      { ...base, thresholds: ['0.5'] },
+      { ...base, support: undefined },
+    ])
+      expect(() => LexicalCoder.fromJSON(broken as never)).toThrow(DataFormatError);
   });
 
   it('rejects bad input and aborted calls', async () => {

@@ -52,7 +52,8 @@ export interface LexicalCoderJson {
   readonly format: 'icd-lexical-coder';
   readonly version: 1;
   readonly labels: readonly string[];
-  readonly thresholds: readonly number[];
+  /** One or one per label; `null` = never predict (Infinity, which JSON cannot hold). */
+  readonly thresholds: readonly (number | null)[];
   readonly vectorizer: TfidfJson;
   readonly support: { rows: number; cols: number; rowStart: number[]; indices: number[]; values: number[] };
   readonly dual: readonly number[];
@@ -147,6 +148,27 @@ export class LexicalCoder implements Coder {
       throw new DataFormatError({
         message: "LexicalCoder.fromJSON: expected { format: 'icd-lexical-coder', version: 1, ... }",
       });
+    const bad = (message: string): never => {
+      throw new DataFormatError({ message: `LexicalCoder.fromJSON: ${message}` });
+    };
+    const labels: unknown[] = json.labels;
+    if (labels.length === 0 || labels.some((label) => typeof label !== 'string' || label.length === 0))
+      bad('labels must be a non-empty array of non-empty codes');
+    if (new Set(labels).size !== labels.length) bad('labels must not repeat a code');
+    const thresholds: unknown = json.thresholds;
+    if (
+      !Array.isArray(thresholds) ||
+      (thresholds.length !== 1 && thresholds.length !== labels.length) ||
+      thresholds.some((t) => t !== null && (typeof t !== 'number' || Number.isNaN(t)))
+    )
+      bad(`thresholds must be 1 or ${labels.length} numbers (null = never predict)`);
+    if (
+      json.support === null ||
+      typeof json.support !== 'object' ||
+      !Array.isArray(json.dual) ||
+      !Array.isArray(json.intercepts)
+    )
+      bad('expected support, dual and intercepts');
     const rank = json.support.rows;
     if (json.dual.length !== json.labels.length * rank || json.intercepts.length !== json.labels.length)
       throw new DataFormatError({
@@ -168,7 +190,7 @@ export class LexicalCoder implements Coder {
       json.labels,
       TfidfVectorizer.fromJSON(json.vectorizer),
       model,
-      Float64Array.from(json.thresholds),
+      Float64Array.from(json.thresholds, (t) => t ?? Number.POSITIVE_INFINITY),
     );
   }
 
@@ -183,6 +205,14 @@ export class LexicalCoder implements Coder {
         `1 or ${this.labels.length} values`,
         values.length,
       );
+    for (const value of values)
+      if (Number.isNaN(value) || value === Number.NEGATIVE_INFINITY)
+        invalidArgument(
+          'LexicalCoder.withThresholds',
+          'thresholds',
+          'numbers (Infinity: never predict)',
+          value,
+        );
     return new LexicalCoder(this.labels, this.vectorizer, this.model, values);
   }
 
@@ -251,7 +281,8 @@ export class LexicalCoder implements Coder {
       format: 'icd-lexical-coder',
       version: 1,
       labels: this.labels,
-      thresholds: [...this.thresholds],
+      // JSON has no Infinity: a code that is never predicted is written null.
+      thresholds: Array.from(this.thresholds, (t) => (t === Number.POSITIVE_INFINITY ? null : t)),
       vectorizer: this.vectorizer.toJSON(),
       support: {
         rows: support.rows,
