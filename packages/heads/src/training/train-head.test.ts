@@ -108,6 +108,32 @@ describe('trainHead', () => {
     head.dispose();
   });
 
+  it('stops on an abort signal between updates: rejects with its reason, no tensor leaked', async () => {
+    const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 8 });
+    const head = new LabelAttention({ labels, hiddenSize: 16, seed: 5 });
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    let steps = 0;
+    const reason = new Error('stop here');
+    await expect(
+      trainHead(head, cache.notes, {
+        epochs: 5,
+        batchSize: 2,
+        onStep: () => {
+          steps++;
+          if (steps === 2) controller.abort(reason);
+        },
+        signal: controller.signal,
+      }),
+    ).rejects.toBe(reason);
+    expect(steps).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(trainHead(head, cache.notes, { signal: controller.signal })).rejects.toBe(reason);
+    await expect(trainHead(head, cache.notes, { signal: 'no' as never })).rejects.toBeInstanceOf(IcdError);
+    expect(tf.memory().numTensors).toBe(before);
+    head.dispose();
+  });
+
   it('cached-state training equals training through the frozen encoder (same seed, first losses within 1e-5)', async () => {
     const cache = await cacheHiddenStates(encoder, tokenizer, notes, { windowLength: 8, batchSize: 3 });
     const run = async (examples: Parameters<typeof trainHead>[1], extra: object) => {

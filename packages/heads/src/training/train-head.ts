@@ -102,6 +102,11 @@ export interface HeadTrainingOptions extends WindowOptions {
   /** Progress bar stream (default none). */
   readonly progress?: ProgressStream | false;
   readonly onStep?: (update: ProgressUpdate) => void;
+  /**
+   * Stops training between micro-batches: the promise rejects with the signal's reason (the head keeps
+   * the weights of the last finished update).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -267,6 +272,10 @@ export async function trainHead(
   assertFiniteNumber(fn, 'weightDecay', weightDecay, { min: 0 });
   const seed = options.seed ?? 0;
   assertInteger(fn, 'seed', seed);
+  const { signal } = options;
+  if (signal !== undefined && (signal === null || typeof signal.throwIfAborted !== 'function'))
+    invalidArgument(fn, 'signal', 'an AbortSignal', signal);
+  signal?.throwIfAborted();
   registerGradients();
   const prepared = prepare(fn, 'examples', head, examples, options);
   const validation = options.validation;
@@ -318,8 +327,17 @@ export async function trainHead(
     evaluateHead(head, validationPrepared!, reader, { batchSize });
 
   const trainer = new Trainer<number[]>({
-    batches: (epoch) =>
-      epochBatches(prepared, batchSize, seed * 7919 + epoch, options.groupByLength ?? false),
+    batches: function* (epoch) {
+      for (const batch of epochBatches(
+        prepared,
+        batchSize,
+        seed * 7919 + epoch,
+        options.groupByLength ?? false,
+      )) {
+        signal?.throwIfAborted(); // between micro-batches, outside any gradient scope
+        yield batch;
+      }
+    },
     objective: (rows, context) => {
       const { states, mask } = reader.read(prepared, rows, context.training, context.seed);
       const { logits, labelAttention } = head.forward(states, mask, {
