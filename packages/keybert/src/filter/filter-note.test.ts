@@ -74,6 +74,27 @@ describe('filterNote', () => {
     expect(kept.text).toBe(note);
   });
 
+  it('counts the separator against the budget: the joined text never has more tokens', async () => {
+    // ' | ' is one token ('|' is punctuation). AF (5) + '|' (1) + fever (2) = 8; pneumonia would need 3 + 1 more.
+    const kept = await filterNote(note, { budget: 8, tokenizer, terms, separator: ' | ' });
+    expect(kept.text).toBe('Admitted with atrial fibrillation. | Fever.');
+    expect(kept.tokens).toBe(8);
+    expect(tokenizer.encode(kept.text, null, { addSpecialTokens: false }).ids.length).toBe(8);
+    const tight = await filterNote(note, { budget: 7, tokenizer, terms, separator: ' | ' });
+    expect(tight.text).toBe('Admitted with atrial fibrillation.');
+  });
+
+  it('keeps the first words of the best sentence when no sentence fits, and nothing of an empty note', async () => {
+    const long = 'patient admitted with atrial fibrillation';
+    const kept = await filterNote(long, { budget: 3, tokenizer, terms });
+    expect(kept.text).toBe('patient admitted with');
+    expect(kept.spans).toEqual([{ start: 0, end: 21 }]);
+    expect(long.slice(kept.spans[0]!.start, kept.spans[0]!.end)).toBe(kept.text);
+    expect(kept.tokens).toBe(3);
+    const empty = await filterNote('', { budget: 3, tokenizer, terms });
+    expect([empty.text, empty.spans, empty.tokens]).toEqual(['', [], 0]);
+  });
+
   it('rejects a bad budget or tokenizer', async () => {
     await expect(filterNote(note, { budget: 0, tokenizer })).rejects.toThrow(InvalidArgumentError);
     await expect(filterNote(note, { budget: 5, tokenizer: {} as never })).rejects.toThrow(

@@ -5,7 +5,7 @@ import { TermMatcher } from '../dictionary/term-matcher.js';
 import { encodeContextualTokens, meanRows, type WindowOptions } from '../keywords/contextual-tokens.js';
 import { cosineSimilarity } from '../keywords/similarity.js';
 import { splitSentences } from '../text/sentences.js';
-import { type KeptText, keptText } from './kept-text.js';
+import { fittingPrefix, type KeptText, keptText, trimToBudget } from './kept-text.js';
 
 /**
  * Options of {@link filterNote}.
@@ -112,16 +112,33 @@ export async function filterNote(note: string, options: FilterNoteOptions): Prom
         .ids.length,
   );
   const order = sentences.map((_, index) => index).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const separator = options.separator ?? ' ';
+  const count = (text: string) =>
+    options.tokenizer.encode(text, null, { addSpecialTokens: false }).ids.length;
+  // Each sentence after the first also costs the separator's tokens (none for white space).
+  const separatorTokens = separator.trim() === '' ? 0 : count(separator);
   const kept = new Set<number>();
+  const chosen: TextSpan[] = [];
   let used = 0;
   for (const index of order) {
-    if (used + counts[index]! > options.budget) continue;
+    const cost = counts[index]! + (kept.size > 0 ? separatorTokens : 0);
+    if (used + cost > options.budget) continue;
     kept.add(index);
-    used += counts[index]!;
+    chosen.push(sentences[index]!);
+    used += cost;
   }
-  const keptSpans = sentences.filter((_, index) => kept.has(index));
+  // No sentence fits (a long unpunctuated note, a tiny budget): the best sentence's first words that do.
+  let partial: TextSpan | undefined;
+  if (kept.size === 0 && order.length > 0) {
+    partial = fittingPrefix(note, sentences[order[0]!]!, options.budget, count);
+    if (partial !== undefined) chosen.push(partial);
+  }
+  used = trimToBudget(note, chosen, options.budget, count, separator, true);
+  const keptSpans = [...chosen].sort((a, b) => a.start - b.start);
+  if (partial !== undefined && chosen.length > 0) kept.add(order[0]!);
+  else for (const index of [...kept]) if (!chosen.includes(sentences[index]!)) kept.delete(index);
   return {
-    ...keptText(note, keptSpans, used, options.separator ?? ' '),
+    ...keptText(note, keptSpans, used, separator),
     sentences: sentences.map((sentence, index) => ({
       ...sentence,
       score: scores[index]!,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@icd/core';
+import { MockTokenizer } from '@icd/core/test';
 import { describe, expect, it } from 'vitest';
 import { sampleNote } from './sample-note.js';
 import { detectSections, splitParagraphs } from './sections.js';
@@ -38,6 +39,30 @@ describe('detectSections and splitParagraphs', () => {
 });
 
 describe('sampleNote', () => {
+  it('counts the separator against the budget and cuts the best paragraph when nothing fits', () => {
+    // MockTokenizer: one token per word or punctuation mark; ' | ' is one token ('|').
+    const tokenizer = new MockTokenizer(['fever']);
+    const count = (text: string) => tokenizer.encode(text, null, { addSpecialTokens: false }).ids.length;
+    // HPI paragraph "History ... Monday." 12 tokens (10 words, ':' and '.'), then "Palpitations at rest." 4.
+    const whole = sampleNote(note, knowledge, { budget: 16, tokenizer, maxSections: 1 });
+    expect(whole.text.split('\n')).toEqual([
+      'History of present illness: fever and atrial fibrillation since Monday.',
+      'Palpitations at rest.',
+    ]);
+    const separated = sampleNote(note, knowledge, {
+      budget: 16,
+      tokenizer,
+      maxSections: 1,
+      separator: ' | ',
+    });
+    expect(separated.text).toBe('History of present illness: fever and atrial fibrillation since Monday.');
+    expect(count(separated.text)).toBeLessThanOrEqual(16);
+    const tiny = sampleNote(note, knowledge, { budget: 3, tokenizer, maxSections: 1 });
+    expect(tiny.text).toBe('History of present');
+    expect(note.slice(tiny.spans[0]!.start, tiny.spans[0]!.end)).toBe(tiny.text);
+    expect(tiny.tokens).toBe(3);
+  });
+
   it('picks sections by knowledge words N_T, orders them by p_T = N_T/|T| (eqs. 10-11), then paragraphs', () => {
     const sampled = sampleNote(note, knowledge, { budget: 100, maxSections: 2 });
     // Words (|T|) and knowledge words (N_T): social 10/0, HPI 13/3 (fever, atrial, fibrillation),

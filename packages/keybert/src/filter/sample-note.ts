@@ -4,7 +4,7 @@ import type { TermEntry } from '../dictionary/term-entry.js';
 import { TermMatcher } from '../dictionary/term-matcher.js';
 import { splitSentences } from '../text/sentences.js';
 import { wordTokens } from '../text/word-tokens.js';
-import { type KeptText, keptText } from './kept-text.js';
+import { fittingPrefix, type KeptText, keptText, trimToBudget } from './kept-text.js';
 import { detectSections, splitParagraphs } from './sections.js';
 
 /**
@@ -161,26 +161,36 @@ export function sampleNote(
     });
   }
   // Whole paragraphs while they fit; a paragraph that does not fit gives the sentences of it that do.
+  const separator = options.separator ?? '\n';
+  // Each passage after the first also costs the separator's tokens (none for white space).
+  const separatorTokens = separator.trim() === '' ? 0 : count(separator);
   const kept: TextSpan[] = [];
   let used = 0;
   for (const paragraph of ordered) {
     const size = count(note.slice(paragraph.start, paragraph.end));
-    if (used + size <= options.budget) {
+    const gap = kept.length > 0 ? separatorTokens : 0;
+    if (used + gap + size <= options.budget) {
       kept.push({ start: paragraph.start, end: paragraph.end });
-      used += size;
+      used += gap + size;
       continue;
     }
     for (const sentence of splitSentences(note.slice(paragraph.start, paragraph.end))) {
       const span = { start: paragraph.start + sentence.start, end: paragraph.start + sentence.end };
-      const tokens = count(note.slice(span.start, span.end));
+      const tokens = count(note.slice(span.start, span.end)) + (kept.length > 0 ? separatorTokens : 0);
       if (used + tokens > options.budget) continue;
       kept.push(span);
       used += tokens;
     }
   }
+  // Nothing fits whole (a budget below the best paragraph's every sentence): that paragraph's first words.
+  if (kept.length === 0 && ordered.length > 0) {
+    const prefix = fittingPrefix(note, ordered[0]!, options.budget, count);
+    if (prefix !== undefined) kept.push(prefix);
+  }
+  used = trimToBudget(note, kept, options.budget, count, separator, false);
   const pickedSet = new Set(picked);
   return {
-    ...keptText(note, kept, used, options.separator ?? '\n'),
+    ...keptText(note, kept, used, separator),
     sections: sections.map((section, index) => ({ ...section, picked: pickedSet.has(index) })),
   };
 }
