@@ -35,5 +35,8 @@ describe('writeCodiespRun', () => {
       writeCodiespRun([{ ...predictions[0]!, ranked: [code('A', 0.1, false), code('B', 0.2, false)] }]),
     ).toThrow(/best first/);
     expect(() => writeCodiespRun([null as unknown as NotePrediction])).toThrow(/predictions\[0\]/);
+    expect(() =>
+      writeCodiespRun([{ ...predictions[0]!, ranked: [code('A', 0.2, true), code('A', 0.1, false)] }]),
+    ).toThrow(/already ranked/);
   });
 });

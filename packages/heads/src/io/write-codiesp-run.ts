@@ -50,6 +50,7 @@ export function writeCodiespRun(
         noteId,
       );
     let previous = Number.POSITIVE_INFINITY;
+    const seen = new Set<string>();
     prediction.ranked.forEach((code: CodePrediction, rank: number) => {
       const where = `predictions[${index}].ranked[${rank}]`;
       if (typeof code?.code !== 'string' || code.code.length === 0 || forbidden.test(code.code))
@@ -59,6 +60,10 @@ export function writeCodiespRun(
       if (code.score > previous)
         invalidArgument(fn, `${where}.score`, `codes ranked best first (<= ${previous})`, code.score);
       previous = code.score;
+      // A repeated (document, code) row would count twice in the official MAP.
+      if (seen.has(code.code))
+        invalidArgument(fn, `${where}.code`, `a code not already ranked for '${noteId}'`, code.code);
+      seen.add(code.code);
       if (options.predictedOnly && !code.predicted) return;
       lines.push(`${noteId}\t${code.code}\t${code.score}`);
     });
