@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubError } from '@icd/hub';
@@ -80,6 +80,9 @@ beforeAll(async () => {
     },
     'org/old-pickle': { files: { 'config.json': config, 'pytorch_model.bin': 'a pickle' } },
     'icd/tiny-saved': { files: saved },
+    'org/nested': {
+      files: { 'encoder/config.json': config, 'encoder/model.safetensors': weights, 'README.md': '#' },
+    },
     'org/gated': { files: { 'config.json': config, 'model.safetensors': weights }, gated: true },
   });
 });
@@ -135,6 +138,20 @@ describe('fromPretrained with Hub ids (@icd/bert/node, huggingface_hub cache)', 
     });
     expect(await parityError(again)).toBeLessThan(tolerance);
     again.dispose();
+  });
+
+  it('subfolder: in a Hub repo, and in a local folder as in Python', async () => {
+    const options = { endpoint: hub.endpoint, cacheDir: temporary(), subfolder: 'encoder' };
+    const mlm = await BertForMaskedLM.fromPretrained('org/nested', options);
+    expect(await parityError(mlm)).toBeLessThan(tolerance);
+    mlm.dispose();
+    const local = temporary();
+    mkdirSync(join(local, 'encoder'));
+    writeFileSync(join(local, 'encoder', 'config.json'), config);
+    writeFileSync(join(local, 'encoder', 'model.safetensors'), weights);
+    const fromFolder = await BertForMaskedLM.fromPretrained(local, { subfolder: 'encoder' });
+    expect(await parityError(fromFolder)).toBeLessThan(tolerance);
+    fromFolder.dispose();
   });
 
   it('a sharded checkpoint (model.safetensors.index.json) loads every shard', async () => {

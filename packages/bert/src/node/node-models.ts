@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type CacheOptions, isHubId, pretrainedFolder } from '@icd/hub/node';
 import { ensureBackend } from '../backend/select-backend.js';
 import type { PretrainedOptions } from '../checkpoint/assemble-pretrained.js';
@@ -24,9 +25,12 @@ export interface PretrainedLoadOptions extends PretrainedOptions, CacheOptions {
 
 // A local folder when one exists at that path, else the Hub repo's config and safetensors in the cache.
 // A path that is no Hub id goes to the folder loader unchanged, which names what is missing.
+// `subfolder` applies to a local folder too, as in Python's from_pretrained.
 const modelFolder = async (idOrDirectory: string, options: PretrainedLoadOptions) =>
   existsSync(idOrDirectory) || !isHubId(idOrDirectory)
-    ? idOrDirectory
+    ? options.subfolder && existsSync(idOrDirectory)
+      ? join(idOrDirectory, options.subfolder)
+      : idOrDirectory
     : pretrainedFolder(idOrDirectory, { ...options, include: ['model'] });
 
 /**
