@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertConfig, BertModel, disposeOutput, selectBackend } from '@icd/bert';
@@ -64,6 +65,8 @@ function tokenCosines(a: TensorData, b: TensorData): { mean: number; min: number
 }
 
 const loadBefore = loadLine();
+/** The process's nice value, recorded in the command line of the report. */
+const niceness = getPriority();
 await selectBackend({ backend: 'wasm' });
 const rows: BenchRow[] = [];
 const exports: string[] = [];
@@ -176,7 +179,7 @@ const report = renderReport({
   date: new Date().toISOString(),
   machine: machineLine(),
   load: `${loadBefore} before, ${loadLine()} after`,
-  command: `${quick ? 'ONNX_BENCH_QUICK=1 ' : ''}${threads === 2 ? '' : `ONNX_BENCH_THREADS=${threads} `}nice -n 10 pnpm bench onnx`,
+  command: `${quick ? 'ONNX_BENCH_QUICK=1 ' : ''}${threads === 2 ? '' : `ONNX_BENCH_THREADS=${threads} `}${niceness === 0 ? '' : `nice -n ${niceness} `}pnpm bench onnx`,
   threads,
   rows,
   torch,
