@@ -85,4 +85,34 @@ describe('ensemble (eq. 5: Y = λ·A + (1 − λ)·B)', () => {
     coder.dispose();
     expect(disposed).toBe(2);
   });
+
+  it('asks each member for maxEvidence spans, so the merge can return that many', async () => {
+    const asked: (number | undefined)[] = [];
+    const span = (start: number, score: number) => ({
+      start,
+      end: start + 1,
+      text: 'x',
+      score,
+      source: 'keyword' as const,
+    });
+    const member = (first: number): Coder => ({
+      labels: ['A'],
+      predict: async (notes, options = {}) => {
+        asked.push(options.maxEvidence);
+        const spans = [0, 1, 2, 3, 4]
+          .map((k) => span(first + k, 1 - (first + k) / 10))
+          .slice(0, options.maxEvidence ?? 3);
+        return notes.map((input) => ({
+          noteId: input.id,
+          ranked: [{ code: 'A', score: 1, threshold: 0.5, predicted: true, evidence: spans }],
+          evidenceSource: 'keyword' as const,
+        }));
+      },
+      dispose: () => {},
+    });
+    const coder = ensemble(member(0), member(5), 0.5);
+    const [prediction] = await coder.predict([{ id: 'n', text: 'xxxxxxxxxx' }], { maxEvidence: 5 });
+    expect(asked).toEqual([5, 5]);
+    expect(prediction!.ranked[0]!.evidence.map((e) => e.start)).toEqual([0, 1, 2, 3, 4]);
+  });
 });

@@ -170,6 +170,8 @@ export class EnsembleCoder implements Coder {
     const inner = {
       ...(options.signal ? { signal: options.signal } : {}),
       evidence: options.evidence !== false,
+      // Each member returns up to maxEvidence spans per code, so the merge can keep maxEvidence of them.
+      ...(options.maxEvidence !== undefined ? { maxEvidence: options.maxEvidence } : {}),
     };
     const [a, b] = await Promise.all([this.first.predict(notes, inner), this.second.predict(notes, inner)]);
     options.signal?.throwIfAborted();
