@@ -60,6 +60,16 @@ function layerElements(config: BertConfig): number {
   return 4 * (h * h + h) + 4 * h + (h * i + i) + (i * h + h);
 }
 
+function sameValues(a: SafetensorsFile, nameA: string, b: SafetensorsFile, nameB: string): boolean {
+  const shapeA = a.entries.get(nameA)?.shape ?? [];
+  const shapeB = b.entries.get(nameB)?.shape ?? [];
+  if (shapeA.length !== shapeB.length || shapeA.some((d, i) => d !== shapeB[i])) return false;
+  const x = a.readFloat32(nameA);
+  const y = b.readFloat32(nameB);
+  for (let index = 0; index < x.length; index++) if (!Object.is(x[index], y[index])) return false;
+  return x.length === y.length;
+}
+
 function elementsOf(shape: readonly number[]): number {
   return shape.reduce((product, d) => product * d, 1);
 }
@@ -87,8 +97,18 @@ export function assemblePretrained(
       fileElements += elementsOf(entry.shape);
       const layer = layerPattern.exec(canonical);
       if (layer) fileLayers = Math.max(fileLayers, Number(layer[1]) + 1);
-      // When both `cls.predictions.bias` and its alias `decoder.bias` are present, keep the first.
-      if (!located.has(canonical)) located.set(canonical, { file, name });
+      // Two tensors for one weight (`cls.predictions.bias` and its alias `decoder.bias`, `bert.x` and
+      // `x`, `LayerNorm.gamma` and `LayerNorm.weight`): the first is kept when both hold the same
+      // values; otherwise which one the model should get is unknowable, so the load is refused.
+      const first = located.get(canonical);
+      if (first === undefined) located.set(canonical, { file, name });
+      else if (!sameValues(first.file, first.name, file, name)) {
+        throw new CheckpointError({
+          file: file.file,
+          tensor: name,
+          message: `has both '${first.name}'${first.file === file ? '' : ` (in ${first.file.file})`} and '${name}' for the weight ${canonical}, with different values. Remove one of them.`,
+        });
+      }
     }
   }
   // Layer counts first: the parameter list of `num_hidden_layers: 1e7` would not fit in memory, and a

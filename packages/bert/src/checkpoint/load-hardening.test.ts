@@ -8,6 +8,8 @@ import { selectBackend } from '../backend/select-backend.js';
 import { BertForMaskedLM as BrowserBertForMaskedLM } from '../model/bert-for-masked-lm.js';
 import { BertModel as BrowserBertModel, disposeOutput } from '../model/bert-model.js';
 import { BertForMaskedLM, BertModel } from '../node/node-models.js';
+import { serializeSafetensors } from '../safetensors/write-safetensors.js';
+import { createTinyBert } from '../test/create-tiny-bert.js';
 import { maxAbsDifference, parity, parityDirectory } from '../test-support/parity-fixture.js';
 
 const input = {
@@ -155,5 +157,42 @@ describe('main entry: bytes in, bytes out (no file system)', () => {
     const fromBuffer = await BrowserBertModel.fromSafetensors(bytes.slice().buffer, parityConfig);
     expect(fromBuffer.loadReport?.missingWeights).toEqual([]);
     fromBuffer.dispose();
+  });
+});
+
+describe('two tensors for one weight', () => {
+  beforeAll(() => selectBackend({ backend: 'cpu' }));
+
+  it('loads when they hold the same values and refuses, naming both, when they differ', async () => {
+    const tiny = createTinyBert();
+    const config = tiny.config.toJSON();
+    const tensors = [...tiny.bert.weights].map(([name, variable]) => {
+      // Linear weights are stored [in, out]; the file layout is PyTorch's [out, in].
+      const isLinear =
+        name.endsWith('.weight') && variable.shape.length === 2 && !name.includes('embeddings');
+      const data = (isLinear ? tf.tidy(() => tf.transpose(variable)) : variable).dataSync() as Float32Array;
+      const shape = isLinear ? [variable.shape[1]!, variable.shape[0]!] : [...variable.shape];
+      return { name: `bert.${name}`, shape, data: new Float32Array(data) };
+    });
+    tiny.dispose();
+    const query = tensors.find((t) => t.name === 'bert.encoder.layer.0.attention.self.query.weight')!;
+    const before = tf.memory().numTensors;
+    const same = serializeSafetensors([
+      ...tensors,
+      { ...query, name: 'encoder.layer.0.attention.self.query.weight' },
+    ]);
+    const model = await BrowserBertModel.fromSafetensors(same, config);
+    model.dispose();
+    const other = {
+      ...query,
+      name: 'encoder.layer.0.attention.self.query.weight',
+      data: query.data.map((v) => v + 1),
+    };
+    const error = await rejection(
+      BrowserBertModel.fromSafetensors(serializeSafetensors([...tensors, other]), config),
+    );
+    expect(error.tensor).toBe('encoder.layer.0.attention.self.query.weight');
+    expect(error.message).toContain("'bert.encoder.layer.0.attention.self.query.weight'");
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
