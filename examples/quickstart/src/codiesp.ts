@@ -33,6 +33,7 @@ const config = {
     kind: 'ensemble',
     name: `codiesp-d-${language}-dictionary-lexical`,
     members: ['dictionary', 'lexical'],
+    dictionary: 'codeSet',
     c: 300,
     minDf: 2,
   },

@@ -70,6 +70,7 @@ export const CONFIG_SCHEMA = {
         dropout: { type: 'number', minimum: 0, maximum: 0.9 },
         c: { type: 'number', exclusiveMinimum: 0 },
         minDf: { type: 'integer', minimum: 1 },
+        dictionary: { enum: ['labels', 'codeSet'] },
         members: {
           type: 'array',
           items: { enum: ['prompt', 'lexical', 'dictionary'] },

@@ -50,6 +50,8 @@ export interface IcdConfig {
     readonly c?: number;
     readonly minDf?: number;
     readonly members?: readonly ('prompt' | 'lexical' | 'dictionary')[];
+    /** The dictionary coder's terms: the label codes' (default) or the whole code set's (`codeSet`). */
+    readonly dictionary?: 'labels' | 'codeSet';
   };
   readonly train?: {
     readonly epochs?: number;

@@ -57,3 +57,69 @@ describe('saveModelFolder / loadModelFolder (disk)', () => {
     await expect(loadModelFolder(join(directory, 'file'))).rejects.toBeInstanceOf(CheckpointError);
   });
 });
+
+describe("loadModelFolder(dir, { engine: 'onnx' })", () => {
+  it('runs a prompt model folder on ONNX Runtime with the same ranking as tfjs', async () => {
+    const { selectBackend } = await import('@icd/bert');
+    const { createTinyBert } = await import('@icd/bert/test');
+    const { MixedTemplate, PromptForClassification, SoftVerbalizer } = await import('@icd/prompt');
+    const { codeSetFromList } = await import('../model-folder/code-set.js');
+    await selectBackend({ backend: 'cpu' });
+    const plm = createTinyBert();
+    const tokenizer = plm.tokenizer!;
+    const model = new PromptForClassification({
+      template: new MixedTemplate({
+        tokenizer,
+        model: plm,
+        text: '{"placeholder":"text_a"} {"soft": "the patient"} has {"mask"} .',
+        maxLength: 32,
+        seed: 3,
+      }),
+      plm,
+      verbalizer: new SoftVerbalizer({
+        tokenizer,
+        classes: ['I21.9', 'J18.9'],
+        labelWords: { 'I21.9': ['infarction'], 'J18.9': ['pneumonia'] },
+        model: plm,
+      }),
+      multiLabel: false,
+    });
+    const folder = join(directory, 'prompt');
+    const codeSet = codeSetFromList(model.labels, [
+      { code: 'I21.9', display: 'Acute myocardial infarction, unspecified' },
+      { code: 'J18.9', display: 'Pneumonia, unspecified organism' },
+    ]);
+    await saveModelFolder(folder, model, { name: 'tiny', codeSet, hashes: HASHES });
+    model.dispose();
+    const notes = [
+      { id: 'a', text: 'acute myocardial infarction with chest pain' },
+      { id: 'b', text: 'fever cough pneumonia' },
+    ];
+    const tfjs = await loadModelFolder(folder);
+    const onnx = await loadModelFolder(folder, { engine: 'onnx' });
+    const [expected, actual] = [await tfjs.predict(notes), await onnx.predict(notes)];
+    expect(actual.map((p) => p.ranked.map((c) => c.code))).toEqual(
+      expected.map((p) => p.ranked.map((c) => c.code)),
+    );
+    for (const [i, prediction] of actual.entries())
+      for (const [j, code] of prediction.ranked.entries())
+        expect(code.score).toBeCloseTo(expected[i]!.ranked[j]!.score, 4);
+    tfjs.dispose();
+    onnx.dispose();
+  });
+
+  it('refuses ONNX for other kinds and unknown engines, with typed errors', async () => {
+    const coder = LexicalCoder.train(TRAINING_NOTES, { c: 100, minDf: 1 });
+    const folder = join(directory, 'lexical');
+    await saveModelFolder(folder, coder, {
+      name: 'x',
+      codeSet: codeSetFromTable(coder.labels, tinyIcd10CmTable()),
+      hashes: HASHES,
+    });
+    const { UnsupportedError, InvalidArgumentError } = await import('@icd/core');
+    await expect(loadModelFolder(folder, { engine: 'onnx' })).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(loadModelFolder(folder, { engine: 'torch' as never })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+  });
+});

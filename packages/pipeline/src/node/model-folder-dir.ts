@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Coder } from '@icd/core';
-import { CheckpointError, invalidArgument } from '@icd/core';
+import { assertOneOf, CheckpointError, invalidArgument, UnsupportedError } from '@icd/core';
 import {
   type LoadModelFolderOptions,
   loadModelFolder as loadModelFolderFromFiles,
@@ -12,7 +12,7 @@ import {
   type ModelFolderInfo,
   modelFolderFiles,
 } from '../model-folder/model-folder-files.js';
-import type { PipelineCoder } from '../model-folder/pipeline-coder.js';
+import { PipelineCoder } from '../model-folder/pipeline-coder.js';
 import { parsePipelineMetadata } from '../model-folder/pipeline-metadata.js';
 import { modelCard } from './model-card.js';
 
@@ -81,14 +81,34 @@ export async function saveModelFolder(
  */
 export async function loadModelFolder(
   source: string | ModelFolderSource,
-  options: LoadModelFolderOptions = {},
+  options: LoadModelFolderOptions & { readonly engine?: 'tfjs' | 'onnx' } = {},
 ): Promise<PipelineCoder> {
-  if (typeof source !== 'string') return loadModelFolderFromFiles(source, options);
+  const engine = options.engine ?? 'tfjs';
+  assertOneOf('loadModelFolder', 'options.engine', engine, ['tfjs', 'onnx'] as const);
+  if (typeof source !== 'string') {
+    if (engine === 'onnx')
+      throw new UnsupportedError({
+        feature: "engine 'onnx' for in-memory model folders",
+        message: 'load the folder from disk',
+      });
+    return loadModelFolderFromFiles(source, options);
+  }
   const info = await stat(source).catch(() => undefined);
   if (!info?.isDirectory())
     throw new CheckpointError({
       file: source,
       message: 'is not a folder (expected a model folder with pipeline.json)',
     });
-  return loadModelFolderFromFiles(await readModelFolderFiles(source), options);
+  const files = await readModelFolderFiles(source);
+  if (engine === 'tfjs') return loadModelFolderFromFiles(files, options);
+  // ONNX Runtime: the prompt model's masked LM through @icd/prompt/node's engine option.
+  const metadata = parsePipelineMetadata(files['pipeline.json']);
+  if (metadata.kind !== 'prompt')
+    throw new UnsupportedError({
+      feature: `engine 'onnx' for a ${metadata.kind} model folder`,
+      message: "only prompt model folders run on ONNX Runtime here; use engine 'tfjs'",
+    });
+  const { loadPromptModel } = await import('@icd/prompt/node');
+  const model = await loadPromptModel(source, { ...(options.prompt ?? {}), engine: 'onnx' });
+  return new PipelineCoder(model, metadata);
 }

@@ -6,7 +6,7 @@ import { MDR_BERT_CODES } from '@icd/data';
 import { loadIcd10CmTable } from '@icd/data/node';
 import { icd10CmTerms, type TermEntry } from '@icd/keybert';
 import type { IcdConfig } from '../cli/config.js';
-import { codeSetFromList, codeSetFromTable } from '../model-folder/code-set.js';
+import { type CodeTableLike, codeSetFromList, codeSetFromTable } from '../model-folder/code-set.js';
 import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
 
 /** The ICD-10-CM folder of `../shared` (or `ICD_SHARED_DIR`), relative to `baseDir`. */
@@ -22,7 +22,13 @@ export async function codeSetOf(
   config: IcdConfig,
   labels: readonly string[],
   baseDir = process.cwd(),
-): Promise<{ codeSet: CodeSetInfo; terms: TermEntry[] }> {
+): Promise<{
+  codeSet: CodeSetInfo;
+  terms: TermEntry[];
+  /** ICD-10-CM only: the dictionary of every code of the table, and the table. */
+  allTerms?: TermEntry[];
+  table?: CodeTableLike;
+}> {
   const source = config.codeSet?.source ?? (config.data?.source === 'codiesp' ? 'icd10cm' : 'mdr-bert');
   if (source === 'mdr-bert') {
     const codeSet = codeSetFromList(

@@ -9,7 +9,10 @@ export interface EvaluationMetrics {
   readonly microF1: number;
   /** Macro ROC-AUC over the codes with positives and negatives among the notes. */
   readonly macroAuc: number;
-  /** CodiEsp MAP of the ranked codes, as the shared task computes it. */
+  /**
+   * CodiEsp MAP of the ranked codes, as the shared task computes it (for a coder: every code it ranks
+   * against each note's full gold list; for score rows: the label space only).
+   */
   readonly map: number;
   readonly notes: number;
 }
@@ -105,7 +108,7 @@ export async function evaluateCoder(
     );
     options.onBatch?.(Math.min(notes.length, start + batch));
   }
-  const metrics = scoreRows(
+  const scored = scoreRows(
     notes.map((note) => note.codes),
     scoreMatrix(predictions, classes),
     classes,
@@ -115,5 +118,11 @@ export async function evaluateCoder(
       ids: notes.map((note) => note.id),
     },
   );
-  return { metrics, predictions };
+  // MAP as the shared task computes it: every ranked code against each note's full gold list.
+  const gold = Object.fromEntries(
+    notes.filter((note) => note.codes.length > 0).map((note) => [note.id, [...note.codes]]),
+  );
+  const ranked = Object.fromEntries(predictions.map((p) => [p.noteId, p.ranked.map((code) => code.code)]));
+  const map = Object.keys(gold).length > 0 ? meanAveragePrecision(gold, ranked) : Number.NaN;
+  return { metrics: { ...scored, map }, predictions };
 }

@@ -46,6 +46,8 @@ interface TrainContext {
   readonly dataset: Dataset;
   readonly codeSet: CodeSetInfo;
   readonly terms: readonly TermEntry[];
+  /** Every code's dictionary (ICD-10-CM), for `model.dictionary: 'codeSet'`. */
+  readonly allTerms?: readonly TermEntry[];
   readonly baseDir: string;
   readonly bar?: (label: string, total: number, unit?: string) => ProgressBar;
   readonly signal?: AbortSignal;
@@ -202,11 +204,15 @@ async function trainLexical(context: TrainContext): Promise<TrainedModel> {
 
 async function trainDictionary(context: TrainContext): Promise<TrainedModel> {
   const { dataset } = context;
+  // 'codeSet': the whole code set's dictionary, so codes never seen in training can be found too.
+  const wide = context.config.model?.dictionary === 'codeSet' && context.allTerms !== undefined;
   const coder = dictionaryCoder({
-    terms: context.terms.filter((term) => dataset.classes.includes(term.code)),
+    terms: wide
+      ? [...context.allTerms!]
+      : context.terms.filter((term) => dataset.classes.includes(term.code)),
     priors: codePriors(restrict(dataset.train, dataset.classes)),
     includeUnmatched: true,
-    labels: dataset.classes,
+    ...(wide ? {} : { labels: dataset.classes }),
     threshold: 0.5,
   });
   const { metrics } = await evaluateCoder(coder, dataset.validation, dataset.classes, dataset.multiLabel);
@@ -226,22 +232,30 @@ async function trainEnsemble(context: TrainContext): Promise<TrainedModel> {
   ];
   const objective: Objective = context.config.search?.objective ?? (dataset.multiLabel ? 'map' : 'accuracy');
   const gold = new Map(dataset.validation.map((note) => [note.id, note.codes]));
-  const { lambda } = tuneEnsembleWeight(gold, pa, pb, {
-    metric: (_gold, merged) =>
-      objectiveValue(
-        scoreRows(
-          dataset.validation.map((note) => note.codes),
-          scoreMatrix(merged, dataset.classes),
-          dataset.classes,
-          {
-            multiLabel: dataset.multiLabel,
-            predicted: merged.map((p) => p.ranked.filter((c) => c.predicted).map((c) => c.code)),
-            ids: dataset.validation.map((n) => n.id),
-          },
-        ),
-        objective === 'microF1' && dataset.multiLabel ? 'map' : objective,
-      ),
-  });
+  // MAP: tuneEnsembleWeight's own (CodiEsp MAP over every ranked code against the full gold lists).
+  const { lambda } = tuneEnsembleWeight(
+    gold,
+    pa,
+    pb,
+    objective === 'map'
+      ? {}
+      : {
+          metric: (_gold, merged) =>
+            objectiveValue(
+              scoreRows(
+                dataset.validation.map((note) => note.codes),
+                scoreMatrix(merged, dataset.classes),
+                dataset.classes,
+                {
+                  multiLabel: dataset.multiLabel,
+                  predicted: merged.map((p) => p.ranked.filter((c) => c.predicted).map((c) => c.code)),
+                  ids: dataset.validation.map((n) => n.id),
+                },
+              ),
+              objective,
+            ),
+        },
+  );
   let threshold = 0.5;
   if (dataset.multiLabel) {
     const merged = ensemble(a.coder, b.coder, lambda, { threshold: 0.5 });

@@ -12,19 +12,25 @@ export const evalCommand: CliCommand = {
   summary:
     'score a model folder on the held-out split (accuracy, micro-F1, macro-AUC, MAP) next to naive Bayes',
   usage: [
-    'Usage: icd eval --model <dir> [--config icd.yaml] [--no-baseline] [--json]',
+    'Usage: icd eval --model <dir> [--config icd.yaml] [--engine tfjs|onnx] [--no-baseline] [--json]',
     '',
     'Predicts the held-out split of `data` (synthetic: the test part; CodiEsp: dev) and reports accuracy,',
     'micro-F1, macro-AUC and CodiEsp MAP over the label space; single-label data also gets the multinomial',
     'naive-Bayes baseline trained on the same train split.',
   ].join('\n'),
-  options: { model: { type: 'string', short: 'm' }, 'no-baseline': { type: 'boolean' } },
+  options: {
+    model: { type: 'string', short: 'm' },
+    engine: { type: 'string' },
+    'no-baseline': { type: 'boolean' },
+  },
   run: async (context) => {
     const modelDir = context.values.model;
     if (typeof modelDir !== 'string') throw new UsageError('--model <dir> is required');
     const dataset = await loadDataset(context.config);
     if (dataset.test.length === 0) throw new UsageError('the data has no held-out split (data.test)');
-    const coder = await loadModelFolder(resolve(modelDir));
+    const coder = await loadModelFolder(resolve(modelDir), {
+      engine: (context.values.engine as 'tfjs' | 'onnx' | undefined) ?? 'tfjs',
+    });
     const bar = context.progress('evaluate', dataset.test.length, 'notes');
     const started = performance.now();
     try {

@@ -64,7 +64,7 @@ export const predictCommand: CliCommand = {
   summary: 'code notes with a model folder: JSON, JSONL, FHIR R4 bundles or a CodiEsp run',
   usage: [
     'Usage: icd predict --model <dir> <file.txt | file.jsonl | dir | -> [--format json|jsonl|fhir|codiesp]',
-    '                   [--patient Patient/<id>] [--top-k N] [--threshold T] [--predicted-only]',
+    '                   [--patient Patient/<id>] [--top-k N] [--threshold T] [--predicted-only] [--engine tfjs|onnx]',
     '',
     'Every prediction carries codes, scores, the thresholds applied and evidence spans with their source.',
     '--format fhir writes one FHIR R4 Bundle of provisional Conditions per note (one JSON document for one',
@@ -73,6 +73,7 @@ export const predictCommand: CliCommand = {
   ].join('\n'),
   options: {
     model: { type: 'string', short: 'm' },
+    engine: { type: 'string' },
     format: { type: 'string', short: 'f' },
     patient: { type: 'string' },
     'top-k': { type: 'string' },
@@ -101,7 +102,9 @@ export const predictCommand: CliCommand = {
     const topK = number('top-k');
     const threshold = number('threshold');
     const notes = await readNotes(input, context.stdin);
-    const coder = await loadModelFolder(resolve(values.model));
+    const coder = await loadModelFolder(resolve(values.model), {
+      engine: (values.engine as 'tfjs' | 'onnx' | undefined) ?? 'tfjs',
+    });
     try {
       const bar = notes.length > 16 ? context.progress('predict', notes.length, 'notes') : undefined;
       const predictions = [];

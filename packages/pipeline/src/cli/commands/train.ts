@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { codeSetFromTable } from '../../model-folder/code-set.js';
 import { canonicalJson, hashNotes, sha256Hex } from '../../model-folder/hashes.js';
 import { saveModelFolder } from '../../node/model-folder-dir.js';
 import { codeSetOf } from '../../workflow/code-set-of.js';
@@ -28,7 +29,7 @@ export const trainCommand: CliCommand = {
   run: async (context) => {
     const { config } = context;
     const dataset = await loadDataset(config);
-    const { codeSet, terms } = await codeSetOf(config, dataset.classes);
+    const { codeSet, terms, allTerms, table } = await codeSetOf(config, dataset.classes);
     const kind = config.model?.kind ?? 'prompt';
     context.log(
       `training a ${kind} coder on ${dataset.train.length} ${dataset.name} notes (${dataset.classes.length} codes, ${dataset.multiLabel ? 'multi' : 'single'}-label; validation ${dataset.validation.length})`,
@@ -39,6 +40,7 @@ export const trainCommand: CliCommand = {
       dataset,
       codeSet,
       terms,
+      ...(allTerms ? { allTerms } : {}),
       baseDir: process.cwd(),
       bar: context.progress,
       signal: context.signal,
@@ -55,9 +57,14 @@ export const trainCommand: CliCommand = {
       trained.coder,
       {
         name: config.model?.name ?? `${dataset.name}-${kind}`,
-        codeSet,
+        // A wide dictionary adds codes beyond the training labels: the code set follows the model's labels.
+        codeSet:
+          table && trained.coder.labels.length !== dataset.classes.length
+            ? codeSetFromTable(trained.coder.labels, table)
+            : codeSet,
         hashes: { config: await sha256Hex(canonicalJson(config)), data: await hashNotes(dataset.train) },
-        evidenceTerms: terms,
+        // Fallback evidence for models that give none (prompt); the others bring their own.
+        ...(kind === 'prompt' || config.model?.members?.includes('prompt') ? { evidenceTerms: terms } : {}),
         config,
         metrics,
         data: { train: dataset.train.length, validation: dataset.validation.length },
