@@ -102,7 +102,8 @@ export function readCodiEspLabelLine(
       message: `expected ${expected} tab-separated fields, got ${fields.length}`,
     });
   }
-  const id = fields[0]!;
+  const id = fields[0]!.trim();
+  if (id === '') throw new DataFormatError({ file, line, message: 'the case id (first field) is empty' });
   const entry = labels.get(id) ?? { codes: [], evidence: [], evidenceLines: [] };
   labels.set(id, entry);
   if (track !== 'X') {

@@ -120,6 +120,22 @@ describe('invalid UTF-8 is refused with the file and line, never turned into U+F
   });
 });
 
+describe('a CodiEsp label row with an empty case id is refused with its line', () => {
+  it.each([
+    ['D', 'c1\tI10\n\tE11.9\n'],
+    ['X', 'c1\tDIAGNOSTICO\ti10\tvar\u00f3n\t0 5\n \tDIAGNOSTICO\ti10\tvar\u00f3n\t0 5\n'],
+  ] as const)('track %s', async (track, rows) => {
+    write(`empty-id-${track}/train/text_files/c1.txt`, 'Var\u00f3n.');
+    write(`empty-id-${track}/train/text_files_en/c1.txt`, 'Man.');
+    const labels = write(`empty-id-${track}/train/train${track}.tsv`, rows);
+    const error = await failure(() =>
+      drain(loadCodiesp(join(root, `empty-id-${track}`), { split: 'train', track })),
+    );
+    expect([error.file, error.line]).toEqual([labels, 2]);
+    expect(error.message).toContain('case id');
+  });
+});
+
 describe('CodiEsp X-track offsets past the end of the Spanish text are refused', () => {
   const spanish = 'Varón con fibrilación auricular.'; // 32 characters
 
