@@ -44,7 +44,20 @@ describe('parseIcd10CmOrder', () => {
     expect(() => parseIcd10CmOrder(`${ORDER_ROWS[0]}\n${ORDER_ROWS[0]}`, { file: 'o.txt' })).toThrow(
       'o.txt:2: duplicate code I48',
     );
-    expect(() => parseIcd10CmOrder(new Uint8Array([0xff, 0xfe, 0x41]))).toThrow('not valid UTF-8');
+    expect(() => parseIcd10CmOrder(new Uint8Array([0xff, 0xfe, 0x41]))).toThrow('invalid UTF-8');
+    // The error names the file and the line of the bad byte (line 3 here).
+    const encoded = new TextEncoder().encode(`${ORDER_ROWS.slice(0, 2).join('\n')}\n`);
+    const bad = new Uint8Array([...encoded, 0x41, 0xc3, 0x28, 0x0a]);
+    const error = (() => {
+      try {
+        parseIcd10CmOrder(bad, { file: 'o.txt' });
+      } catch (caught) {
+        return caught as DataFormatError;
+      }
+      throw new Error('expected a DataFormatError');
+    })();
+    expect(DataFormatError.isInstance(error)).toBe(true);
+    expect([error.file, error.line]).toEqual(['o.txt', 3]);
     expect(() => parseIcd10CmOrder(42 as unknown as string)).toThrow(InvalidArgumentError);
   });
 });

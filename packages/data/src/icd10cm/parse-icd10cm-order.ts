@@ -63,8 +63,9 @@ export function parseIcd10CmOrder(
   }
   let text: string;
   try {
-    text = textOf(source);
+    text = textOf(source, options.file);
   } catch (cause) {
+    if (DataFormatError.isInstance(cause)) throw cause; // invalid UTF-8, with the file and line
     throw new DataFormatError({ file: options.file, message: 'the order file is not valid UTF-8', cause });
   }
   const entries: Icd10CmOrderEntry[] = [];

@@ -58,6 +58,18 @@ describe('parseIcd10CmTabular', () => {
     expect(tabular.diagnoses[8]!.seventhCharacters).toEqual([]);
   });
 
+  it('names the file and the line of invalid UTF-8, whole or in 7-byte chunks', async () => {
+    const bytes = new TextEncoder().encode(TABULAR_XML);
+    const cut = bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1) + 1; // start of line 3
+    const bad = new Uint8Array([...bytes.subarray(0, cut), 0x3c, 0xff, ...bytes.subarray(cut)]);
+    for (const source of [bad, chunksOf(bad, 7)]) {
+      const error = await parseIcd10CmTabular(source, { file: 't.xml' }).catch((caught) => caught);
+      expect(DataFormatError.isInstance(error)).toBe(true);
+      expect([error.file, error.line]).toEqual(['t.xml', 3]);
+      expect(error.message).toContain('invalid UTF-8');
+    }
+  });
+
   it('gives the same result from 7-byte chunks (split inside tags and characters) and a ReadableStream', async () => {
     const text = TABULAR_XML.replace('Fracture of femur', 'Fracture of fémur ñ');
     const whole = await parseIcd10CmTabular(text);

@@ -248,7 +248,7 @@ export async function parseIcd10CmTabular(
   }
 
   try {
-    for await (const chunk of textChunks(source)) parser.write(chunk);
+    for await (const chunk of textChunks(source, file)) parser.write(chunk);
     parser.close();
   } catch (error) {
     if (DataFormatError.isInstance(error)) throw error;
