@@ -180,12 +180,18 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     }
     case 'webgl': {
       const specifier = '@tensorflow/tfjs-backend-webgl';
-      if (!(await importOptional(specifier)) || tf.findBackendFactory(backend) === null) {
+      // A bundled app imports the backend itself (bundlers cannot follow the variable specifier).
+      if (tf.findBackendFactory('webgl') === null && !(await importOptional(specifier))) {
         throw new UnsupportedError({
           feature: `backend:${backend}`,
           message: `backend 'webgl' needs ${specifier}@4.22.0 installed and a browser with WebGL.`,
         });
       }
+      if (tf.findBackendFactory('webgl') === null)
+        throw new UnsupportedError({
+          feature: 'backend:webgl',
+          message: `${specifier} registered its backend in another copy of @tensorflow/tfjs-core: install 4.22.0.`,
+        });
       await setOrThrow(backend, 'the webgl backend failed to initialise (no WebGL here?)');
       return { backend };
     }

@@ -1,4 +1,4 @@
-import { BertModel, SafetensorsFile, serializeSafetensors } from '@icd/bert';
+import { BertModel, ensureBackend, SafetensorsFile, serializeSafetensors } from '@icd/bert';
 import type { Encoder, TokenizerLike } from '@icd/core';
 import { CheckpointError, UnsupportedError } from '@icd/core';
 import { Tokenizer } from '@icd/tokenizer';
@@ -213,6 +213,8 @@ export async function headCoderFromFiles(
   if (!(bytes instanceof Uint8Array))
     throw new CheckpointError({ file: 'head/model.safetensors', message: 'missing' });
   const file = new SafetensorsFile(bytes, 'head/model.safetensors');
+  // The head's tensors are made before any encoder is: a backend must be up (wasm unless one was chosen).
+  await ensureBackend();
   const tensors = new Map<string, tf.Tensor>();
   let head: TfLabelHead;
   try {
