@@ -72,12 +72,10 @@ export async function codeSetOf(
       message:
         'has no icd10cm-order-2021.txt: set codeSet.dir to the ICD-10-CM folder (../shared/data/icd10cm)',
     });
-  const table = await loadIcd10CmTable({ directory, tabularFile: null });
+  const tabular = resolve(directory, 'icd10cm-tabular-2021.xml');
+  const table = await loadIcd10CmTable({ directory, ...(existsSync(tabular) ? {} : { tabularFile: null }) });
   const codeSet = codeSetFromTable(labels, table, { billableOnly: config.codeSet?.billableOnly ?? false });
-  const terms = codeSet.codes.map((entry) => ({
-    code: entry.code,
-    term: entry.display,
-    source: 'description',
-  }));
-  return { codeSet, terms };
+  // The label codes' dictionary: descriptions, head phrases, inclusion terms (Key-BERT's icd10CmTerms).
+  const entries = codeSet.codes.flatMap((entry) => table.get(entry.code) ?? []);
+  return { codeSet, terms: icd10CmTerms(entries), allTerms: icd10CmTerms(table.entries()), table };
 }
