@@ -62,7 +62,7 @@ mkdirSync(runsDir, { recursive: true });
 const page = new Page();
 const target = quick ? join(runsDir, 'quick.md') : join(root, 'docs', 'benchmarks', 'heads.md');
 /** Writes what there is so far (a crash late in the run keeps the figures before it). */
-const flush = () => writeFileSync(`${target}.partial`, page.text());
+const flush = () => writeFileSync(join(runsDir, `partial${quick ? '-quick' : ''}.md`), page.text());
 const { out } = page;
 const started = performance.now();
 const timings: string[] = [];
@@ -134,6 +134,28 @@ const speed: string[] = [];
 for (const language of ['en', 'es'] as const) {
   const context = { language, train, fit, validation, dev, top50, cGrid, englishTerms, quick, timings };
   const classic = await classicSystems(context);
+  if (language === 'en') {
+    // The floor: every dev note gets the same ranking, codes by their number of train notes.
+    const prior = topCodes(train, 1000);
+    const constant = (notes: readonly BenchNote[]) =>
+      notes.map((note) => ({
+        noteId: note.id,
+        ranked: prior.map((code, rank) => ({
+          code,
+          score: 1 - rank / prior.length,
+          threshold: 2,
+          predicted: false,
+          evidence: [],
+        })),
+        evidenceSource: 'none' as const,
+      }));
+    row('en', {
+      system: 'code frequency prior (no model)',
+      chosen: 'the same ranking for every note',
+      validation: constant(validation),
+      dev: constant(dev),
+    });
+  }
   row(language, classic.lexical);
   row(language, classic.dictionary);
   row(language, classic.merged);
