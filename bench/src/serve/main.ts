@@ -8,7 +8,7 @@
  * Run: nice -n 10 pnpm bench serve
  * Env: ICD_SERVE_ENGINES (default "lexical,tfjs"), ICD_SERVE_REQUESTS (per level, default 2000),
  *      ICD_SERVE_SECONDS (cap per level, default 20), ICD_SERVE_MEMORY_REQUESTS (default 10000),
- *      ICD_SERVE_MEMORY_ENGINE (default "tfjs").
+ *      ICD_SERVE_MEMORY_ENGINE (default "tfjs"), ICD_SERVE_MEMORY_SECONDS (time cap, default 1200).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const perLevel = Number(process.env.ICD_SERVE_REQUESTS ?? 2_000);
 const capSeconds = Number(process.env.ICD_SERVE_SECONDS ?? 20);
 const memoryRequests = Number(process.env.ICD_SERVE_MEMORY_REQUESTS ?? 10_000);
 const memoryEngine = process.env.ICD_SERVE_MEMORY_ENGINE ?? 'tfjs';
+const memorySeconds = Number(process.env.ICD_SERVE_MEMORY_SECONDS ?? 1_200);
 const levels = [1, 8, 32];
 
 const lines: string[] = [];
@@ -44,10 +45,14 @@ const bodies = generateCardiologyCorpus({ size: 64, seed: 11, words: [80, 200] }
 );
 
 async function startServer(engine: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'server.ts'), engine, root], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(here, 'server.ts'), engine, root],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    },
+  );
   const port = await new Promise<number>((resolvePort, reject) => {
     let text = '';
     child.stdout!.on('data', (data) => {
@@ -118,6 +123,15 @@ const percentile = (sorted: readonly number[], p: number) =>
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+/** RSS and heap of the server after a full GC. */
+async function memoryAfterGc(url: string): Promise<{ rss: number; heap: number }> {
+  const { rss, heapUsed } = (await (await fetch(`${url}/bench/memory`, { method: 'POST' })).json()) as {
+    rss: number;
+    heapUsed: number;
+  };
+  return { rss, heap: heapUsed };
+}
+
 async function scrape(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const values: Record<string, number> = {};
@@ -180,23 +194,23 @@ out(
 );
 out();
 
-// Memory over many requests: RSS and heap sampled from /metrics after every tenth of the run.
+// Memory over many requests: RSS and heap after a full GC, sampled after every tenth of the run.
 out(`### Memory over ${memoryRequests.toLocaleString('en')} requests (${memoryEngine}, 8 clients)`);
 out();
 const memory = await startServer(memoryEngine);
 try {
   await fire(memory.url, 8, 200, 60);
   const samples: { done: number; rss: number; heap: number }[] = [];
-  const start = await scrape(memory.url);
-  samples.push({ done: 0, rss: start.process_resident_memory_bytes!, heap: start.nodejs_heap_used_bytes! });
+  samples.push({ done: 0, ...(await memoryAfterGc(memory.url)) });
   const step = Math.ceil(memoryRequests / 10);
   let done = 0;
   const began = performance.now();
   while (done < memoryRequests) {
-    const run = await fire(memory.url, 8, step, 600);
+    const left = memorySeconds - (performance.now() - began) / 1000;
+    if (left <= 0) break;
+    const run = await fire(memory.url, 8, Math.min(step, memoryRequests - done), left);
     done += run.requests;
-    const values = await scrape(memory.url);
-    samples.push({ done, rss: values.process_resident_memory_bytes!, heap: values.nodejs_heap_used_bytes! });
+    samples.push({ done, ...(await memoryAfterGc(memory.url)) });
   }
   const seconds = (performance.now() - began) / 1000;
   out('| requests | RSS MiB | heap MiB |');
@@ -206,7 +220,7 @@ try {
   const second = samples[2]!;
   const last = samples[samples.length - 1]!;
   out(
-    `From ${second.done} to ${last.done} requests: RSS ${mib(last.rss - second.rss)} MiB, heap ${mib(last.heap - second.heap)} MiB (heap is sampled without a forced GC, so it saws). ${done} requests in ${seconds.toFixed(0)} s; load at end ${load()}.`,
+    `${done < memoryRequests ? `Stopped by the ${memorySeconds} s cap at ${done} of ${memoryRequests} requests. ` : ''}From ${second.done} to ${last.done} requests: RSS ${mib(last.rss - second.rss)} MiB, heap ${mib(last.heap - second.heap)} MiB (each sample after a full GC, \`--expose-gc\`). ${done} requests in ${seconds.toFixed(0)} s; load at end ${load()}.`,
   );
 } finally {
   await stopServer(memory.child);

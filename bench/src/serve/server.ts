@@ -72,6 +72,12 @@ async function buildCoder(): Promise<Coder> {
 
 const coder = await buildCoder();
 const app = createCodingService({ coder, maxBatchSize: 16, maxWaitMs: 5, maxQueue: 1024, logger: false });
+// Bench only: memory after a full GC (the process runs with --expose-gc), so heap samples do not saw.
+app.post('/bench/memory', async () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed };
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`port ${(app.server.address() as { port: number }).port}\n`);
 const stop = async () => {
