@@ -289,8 +289,8 @@ async function benchmark(
     `Measured ${new Date().toISOString()} in headless Chromium (${chromiumPath}, software rendering: no GPU), ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
       .map((v) => v.toFixed(1))
       .join(', ')}.`,
-    'Command: `pnpm --filter @icd/example-browser-demo build && pnpm --filter @icd/example-browser-demo bench`.',
-    `Model: the demo folder (${(model / 1024).toFixed(0)} KiB; BERT 2 × 64 + label attention over 13 codes). Load = worker start to ready, model from the network the first time, backends tried one at a time.`,
+    'Command: `pnpm build && pnpm --filter @icd/example-browser-demo bench`.',
+    `Model: the demo folder (${(model / 1024).toFixed(0)} KiB; BERT 2 × 64 + label attention over 13 codes). Load = worker start to ready with one backend tried; the check page before these rows put the model in the Cache API, so these loads read it from there (first network load with all backends tried: about 10 s in the check).`,
     '',
     '| backend | model load (s) | 500-word note (ms) | 2,000-word note (ms) |',
     '| --- | ---: | ---: | ---: |',
