@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { CheckpointError, invalidArgument } from '@icd/core';
+import { type CacheOptions, isHubId, resolvePretrainedFolder } from '@icd/hub/node';
 import { HeadCoder as BrowserHeadCoder } from '../coder/head-coder.js';
 import {
   type HeadCoderFilesOptions,
@@ -37,8 +39,10 @@ async function readFolder(directory: string, root = directory): Promise<Record<s
   const files: Record<string, string | Uint8Array> = {};
   for (const entry of await readdir(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) Object.assign(files, await readFolder(path, root));
-    else if (entry.isFile()) {
+    // Symbolic links are followed: a huggingface_hub cache snapshot links its files to blobs.
+    const kind = entry.isSymbolicLink() ? await stat(path) : entry;
+    if (kind.isDirectory()) Object.assign(files, await readFolder(path, root));
+    else if (kind.isFile()) {
       const name = relative(root, path).split('\\').join('/');
       files[name] = name.endsWith('.safetensors')
         ? new Uint8Array(await readFile(path))
@@ -59,8 +63,14 @@ async function readFolder(directory: string, root = directory): Promise<Record<s
  */
 export async function loadHeadCoder(
   directory: string,
-  options: HeadCoderLoadOptions = {},
+  options: HeadCoderLoadOptions & { readonly hub?: CacheOptions } = {},
 ): Promise<HeadCoder> {
+  // A Hub id (`org/name` with no folder at that path): the saved coder's files from the HF cache.
+  if (!existsSync(directory) && isHubId(directory))
+    directory = await resolvePretrainedFolder(directory, {
+      ...(options.hub ?? {}),
+      required: ['head-coder.json', 'head/config.json', 'head/model.safetensors'],
+    });
   const info = await stat(directory).catch(() => undefined);
   if (!info?.isDirectory())
     throw new CheckpointError({

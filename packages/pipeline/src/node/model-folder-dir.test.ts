@@ -123,3 +123,36 @@ describe("loadModelFolder(dir, { engine: 'onnx' })", () => {
     );
   });
 });
+
+describe('loadModelFolder with a Hub id (icd predict / serve --model org/name)', () => {
+  it('loads a model folder from the Hub into the HF cache, then offline from the cache', async () => {
+    const { startFakeHub } = await import('@icd/hub/test');
+    const { readModelFolderFiles } = await import('./model-folder-dir.js');
+    const coder = LexicalCoder.train(TRAINING_NOTES, { c: 100, minDf: 1, threshold: 0.3 });
+    const folder = join(directory, 'published');
+    await saveModelFolder(folder, coder, {
+      name: 'published',
+      codeSet: codeSetFromTable(coder.labels, tinyIcd10CmTable()),
+      hashes: HASHES,
+    });
+    const files = await readModelFolderFiles(folder);
+    const hub = await startFakeHub({ 'org/lexical-coder': { files } });
+    try {
+      const notes = [{ id: 'a', text: 'Atrial fibrillation again, on apixaban.' }];
+      const expected = await (await loadModelFolder(folder)).predict(notes);
+      const cacheDir = join(directory, 'hf-cache');
+      const fromHub = await loadModelFolder('org/lexical-coder', {
+        hub: { endpoint: hub.endpoint, cacheDir },
+      });
+      expect(await fromHub.predict(notes)).toEqual(expected);
+      const count = hub.requests.length;
+      const offline = await loadModelFolder('org/lexical-coder', {
+        hub: { endpoint: hub.endpoint, cacheDir, localFilesOnly: true },
+      });
+      expect(hub.requests.length).toBe(count);
+      expect(await offline.predict(notes)).toEqual(expected);
+    } finally {
+      await hub.close();
+    }
+  });
+});

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Coder } from '@icd/core';
 import { assertOneOf, CheckpointError, invalidArgument, UnsupportedError } from '@icd/core';
+import { type CacheOptions, isHubId, resolvePretrainedFolder } from '@icd/hub/node';
 import {
   type LoadModelFolderOptions,
   loadModelFolder as loadModelFolderFromFiles,
@@ -22,8 +24,10 @@ export async function readModelFolderFiles(directory: string): Promise<ModelFold
   const walk = async (folder: string) => {
     for (const entry of await readdir(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) {
+      // Symbolic links are followed: a huggingface_hub cache snapshot links its files to blobs.
+      const kind = entry.isSymbolicLink() ? await stat(path) : entry;
+      if (kind.isDirectory()) await walk(path);
+      else if (kind.isFile()) {
         const name = relative(directory, path).split(sep).join('/');
         files[name] = /\.(json|txt|md)$/.test(name)
           ? await readFile(path, 'utf8')
@@ -81,10 +85,14 @@ export async function saveModelFolder(
  */
 export async function loadModelFolder(
   source: string | ModelFolderSource,
-  options: LoadModelFolderOptions & { readonly engine?: 'tfjs' | 'onnx' } = {},
+  options: LoadModelFolderOptions & { readonly engine?: 'tfjs' | 'onnx'; readonly hub?: CacheOptions } = {},
 ): Promise<PipelineCoder> {
   const engine = options.engine ?? 'tfjs';
   assertOneOf('loadModelFolder', 'options.engine', engine, ['tfjs', 'onnx'] as const);
+  // A Hub id (`org/name` with no folder at that path): the whole model folder from the HF cache, as
+  // `icd predict --model org/name` and `icd serve --model org/name` take it.
+  if (typeof source === 'string' && !existsSync(source) && isHubId(source))
+    source = await resolvePretrainedFolder(source, { ...(options.hub ?? {}), required: ['pipeline.json'] });
   if (typeof source !== 'string') {
     if (engine === 'onnx')
       throw new UnsupportedError({
