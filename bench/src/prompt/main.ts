@@ -554,6 +554,40 @@ function writePage(): void {
   writeFileSync(join(docsDir, 'prompt.md'), `${lines.join('\n')}\n`);
 }
 
+function loadRange(): string {
+  const loads = [...new Set([...shots, 'full'])].flatMap((n) =>
+    [
+      cache.get(promptKey('syn', 'mixed', 'soft', false, n as number)),
+      cache.get(clsKey('syn', n as number)),
+      cache.get(promptKey('codiesp', 'mixed', 'soft', false, n as number)),
+      cache.get(clsKey('codiesp', n as number)),
+    ].flatMap((r) => (r ? [...r.load] : [])),
+  );
+  return loads.length === 0 ? '—' : `${Math.min(...loads).toFixed(0)}–${Math.max(...loads).toFixed(0)}`;
+}
+
+function gridSentence(): string {
+  const tuned = (['manual', 'soft', 'mixed'] as const).flatMap((t) =>
+    (['manual', 'soft'] as const).flatMap((v) => {
+      const r = cache.get(promptKey('syn', t, v, false, 'full'));
+      return r ? [{ name: `${t} template + ${v} verbalizer`, t, r }] : [];
+    }),
+  );
+  if (tuned.length === 0) return '';
+  const sorted = [...tuned].sort((a, b) => b.r.scores.microF1.estimate - a.r.scores.microF1.estimate);
+  const top = sorted[0]!;
+  const mean = (t: string) => {
+    const rows = tuned.filter((x) => x.t === t);
+    return rows.length ? rows.reduce((a, x) => a + x.r.scores.microF1.estimate, 0) / rows.length : Number.NaN;
+  };
+  return (
+    `**Templates × verbalizers** (tunable PLM, ${tuned.length} of 6 run): best ${top.name} (micro-F1 ${fixed(top.r.scores.microF1.estimate)}, macro-AUC ${fixed(top.r.scores.macroAuc.estimate)}); ` +
+    `mean micro-F1 by template: manual ${fixed(mean('manual'))}, soft ${fixed(mean('soft'))}, mixed ${fixed(mean('mixed'))}. ` +
+    'The study found the mixed template + soft verbalizer best; here the mixed template is ahead of the others, the two verbalizers are close, and every interval overlaps its neighbours. ' +
+    'With the PLM frozen, the zero-shot manual prompt and a soft verbalizer trained alone (a linear probe on the mask, 18× faster to train) stay at or below the majority class: the prompt needs the PLM tuned.'
+  );
+}
+
 function majorityShare(): number {
   const counts = new Map<string, number>();
   for (const note of synthetic.train) counts.set(note.codes[0]!, (counts.get(note.codes[0]!) ?? 0) + 1);
@@ -592,11 +626,21 @@ function readingText(): string {
           : 'The prompt model is not ahead of [CLS] fine-tuning at the full set either. '
         : '') +
       (shotsRun.length > 0
-        ? `In the few-shot points run so far (${shotsRun.join(', ')} notes per code) the prompt model is ahead of [CLS] fine-tuning at ${shotsWon.length === 0 ? 'none' : shotsWon.join(', ')}; with 1–4 notes per code both neural systems are near or below the majority class and their intervals overlap, so the study's "prompts help most when examples are few" is not confirmed by this run.`
+        ? `In the few-shot points run (${shotsRun.join(', ')} notes per code) the prompt model's micro-F1 is above [CLS] fine-tuning's at ${shotsWon.length === 0 ? 'none' : `n = ${shotsWon.join(', ')}`}, ` +
+          (shotsRun.every((n) =>
+            [cache.get(promptKey('syn', 'mixed', 'soft', false, n)), cache.get(clsKey('syn', n))].every(
+              (r) => r && r.scores.microF1.estimate <= majorityShare() + 1e-9,
+            ),
+          )
+            ? `but at every n both are at or below the majority-class score (${fixed(majorityShare())}) and below naive Bayes and TF-IDF + LR, `
+            : 'but ') +
+          "so this run does not confirm the study's finding that prompts help most when examples are few: it shows two under-trained neural models."
         : ''),
     '',
+    gridSentence(),
+    '',
     `**Why, as far as these runs show.** (1) The runs are short: ${lastStep} of the 2 full-set neural runs had their best validation loss at their LAST update (still improving when the example budget ran out), ` +
-      `while the few-shot runs had theirs after a few updates (best / total updates: ${shotsRun
+      `while most few-shot runs had theirs after a few updates (best / total updates: ${shotsRun
         .map((n) => {
           const p = cache.get(promptKey('syn', 'mixed', 'soft', false, n));
           const c = cache.get(clsKey('syn', n));
@@ -609,13 +653,20 @@ function readingText(): string {
       `(3) Only one hyperparameter was searched (the PLM rate, 2 values on validation; the study ran 100 random-search trials): at 5e-4 the prompt model scored ${f1(cache.get(promptKey('syn', 'mixed', 'soft', false, 'full', 5e-4)))} and [CLS] ${f1(cache.get(clsKey('syn', 'full', false, 5e-4)))} (macro-AUC ${auc(cache.get(promptKey('syn', 'mixed', 'soft', false, 'full', 5e-4)))} / ${auc(cache.get(clsKey('syn', 'full', false, 5e-4)))}), ` +
       `at 2e-3 ${f1(cache.get(promptKey('syn', 'mixed', 'soft', false, 'full', 2e-3)))} and ${f1(cache.get(clsKey('syn', 'full', false, 2e-3)))} (${auc(cache.get(promptKey('syn', 'mixed', 'soft', false, 'full', 2e-3)))} / ${auc(cache.get(clsKey('syn', 'full', false, 2e-3)))}) — a micro-F1 equal to the majority share means the model still predicts the most frequent code for every note. ` +
       '(4) Windows are short (96 tokens on the synthetic notes, cutting about a fifth of them; 128 on CodiEsp, where most of each note is cut), while the bag-of-words baselines read every word. ' +
-      '(5) Everything ran on a 2-core machine shared with other jobs (load 10–17), which is why the budgets are this small.',
+      `(5) Everything ran on a 2-core machine shared with other jobs (1-minute load ${loadRange()} during the runs), which is why the budgets are this small.`,
     '',
     '**What would close it**: train until validation loss stops improving, a larger clinical PLM (any Hub BERT loads through `BertForMaskedLM.fromPretrained`), ' +
       "a random search on the validation split over the PLM / Θ / soft-token rates and epochs, 256–512-token windows (or `@icd/keybert`'s `filterNote` to keep the evidence sentences), and a quiet machine or a GPU. " +
       'The templates, verbalizers and training code measured here are the ones the unit tests check against OpenPrompt and hand computations (packages/prompt/src/**/*.test.ts); this page measures a small, under-trained setup, not a known bug.',
     '',
   ];
+  if (speed)
+    text.push(
+      `**Speed**: the prompt forward (mixed template + soft verbalizer) runs at ${speed.rows.map((r) => `${fixed(r.promptForward / r.encoderForward, 2)}×`).join(' / ')} the bare encoder forward at ${speed.rows.map((r) => r.tokens).join(' / ')} tokens on the same ids, ` +
+        `and prompt training at ${speed.rows.map((r) => `${fixed(r.promptTraining / r.clsTraining, 2)}×`).join(' / ')} the [CLS] baseline's examples/s: the template (soft-token gather through \`inputsEmbeds\`) and the verbalizer (mask gather, head transform, Θ) cost about a tenth of a forward pass here, more in training, where the soft tokens add a backward path into the embeddings. ` +
+        `The absolute figures are those of a shared machine (1-minute load ${speed.rows.map((r) => r.load).join(', ')}, the bench niced), not of the engine; the training columns come from 2 updates each, the first with kernel warm-up, so only their ratio means anything.`,
+      '',
+    );
   if (cp || cc || cl)
     text.push(
       `**CodiEsp-D top-50 (dev)**: TF-IDF + LR micro-F1 ${f1(cl)} (macro-AUC ${auc(cl)}), prompt ${f1(cp)} (${auc(cp)}), [CLS] ${f1(cc)} (${auc(cc)}). ` +
