@@ -37,7 +37,9 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array): t
 export function sigmoidBinaryCrossEntropy(logits: tf.Tensor2D, targets: Float32Array): tf.Scalar {
   return tf.tidy(() => {
     const y = tf.tensor2d(targets, logits.shape);
-    const positive = tf.maximum(logits, 0);
+    // max(x, 0) as (x + |x|) / 2: the same values, and the gradient σ(x) − y also at x = 0 exactly
+    // (tf.maximum's gradient there is 1, which would give 1 − y; a zero bias makes x = 0 common).
+    const positive = tf.div(tf.add(logits, tf.abs(logits)), 2);
     const softplus = tf.log(tf.add(1, tf.exp(tf.neg(tf.abs(logits)))));
     return tf.mean(tf.add(tf.sub(positive, tf.mul(logits, y)), softplus)) as tf.Scalar;
   });
