@@ -44,5 +44,6 @@ export type { Dataset } from './workflow/dataset.js';
 export { loadDataset } from './workflow/dataset.js';
 export type { EvaluationMetrics, Objective } from './workflow/evaluate.js';
 export { evaluateCoder, OBJECTIVES } from './workflow/evaluate.js';
+export { naiveBayesPosteriors } from './workflow/naive-bayes.js';
 export type { SearchSpace, TrialParameters, TrialRecord } from './workflow/random-search.js';
 export { DEFAULT_SEARCH_SPACE, sampleTrial } from './workflow/random-search.js';

@@ -1,7 +1,13 @@
 /**
  * Multinomial naive Bayes with Laplace smoothing over lower-cased word counts (Manning, Raghavan &
  * Schütze 2008, §13.2) — the bag-of-words baseline of the synthetic corpus (the same model as
- * packages/data/test/naive-bayes.ts and bench/src/prompt), here returning class posteriors so that macro-AUC can be computed.
+ * packages/data/test/naive-bayes.ts), here returning class posteriors so that macro-AUC can be computed
+ * (`icd eval` and the prompt bench both report it).
+ *
+ * @example
+ * ```ts
+ * const [posterior] = naiveBayesPosteriors([{ text: 'af on apixaban', label: 'I48' }], ['I48'], ['af']); // Float64Array [1]
+ * ```
  */
 const tokens = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 
