@@ -25,7 +25,7 @@ describe('sigmoidBinaryCrossEntropy', () => {
     const cells = x.map((xi, i) => Math.max(xi, 0) + Math.log1p(Math.exp(-Math.abs(xi))) - xi * y[i]!);
     expect(value.dataSync()[0]).toBeCloseTo(cells.reduce((a, b) => a + b, 0) / x.length, 4);
     const gradient = Array.from(Object.values(grads)[0]!.dataSync());
-    gradient.forEach((g, i) => expect(g).toBeCloseTo((sigmoid(x[i]!) - y[i]!) / x.length, 6));
+    for (const [i, g] of gradient.entries()) expect(g).toBeCloseTo((sigmoid(x[i]!) - y[i]!) / x.length, 6);
     tf.dispose([value, logits, ...Object.values(grads)]);
     expect(tf.memory().numTensors).toBe(before);
   });
