@@ -122,7 +122,6 @@ async function code(message: Extract<ToWorker, { type: 'code' }>): Promise<void>
     prediction: prediction!,
     negated,
     ms: performance.now() - started,
-    windows: 0,
   });
 }
 

@@ -96,7 +96,6 @@ function render(prediction: NotePrediction, negated: readonly NegatedMention[]):
     button.dataset.code = code.code;
     button.setAttribute('aria-pressed', 'false');
     const name = document.createElement('span');
-    name.innerHTML = '';
     const id = document.createElement('span');
     id.className = 'code-id';
     id.textContent = code.code;

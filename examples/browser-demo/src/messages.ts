@@ -47,6 +47,5 @@ export type FromWorker =
       readonly prediction: NotePrediction;
       readonly negated: readonly NegatedMention[];
       readonly ms: number;
-      readonly windows: number;
     }
   | { readonly type: 'error'; readonly requestId?: number; readonly message: string };
