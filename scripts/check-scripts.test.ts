@@ -1,7 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkMainEntry, nodeGlobalUses } from './check-browser-entries.js';
 import { manifestTargets, publishableManifest } from './pack-manifest.mjs';
@@ -145,4 +154,51 @@ describe('pack-manifest prepack / postpack', () => {
     expect(() => run('prepack', directory)).toThrow(/points at missing files .*\.\/dist\/index\.js/);
     expect(readFileSync(join(directory, 'package.json'), 'utf8')).toBe(text);
   });
+
+  it('survives parallel packs: no prepack reads a sibling manifest half-written (turbo packs all at once)', async () => {
+    // A workspace of its own: prepack reads every package.json under <root>/packages for versions, and the
+    // root is where the script lives.
+    const root = join(temporary, `parallel-${process.pid}`);
+    mkdirSync(join(root, 'scripts'), { recursive: true });
+    copyFileSync(script, join(root, 'scripts', 'pack-manifest.mjs'));
+    const names = Array.from({ length: 12 }, (_, index) => `p${index}`);
+    const originals = new Map<string, string>();
+    for (const name of names) {
+      const directory = join(root, 'packages', name);
+      mkdirSync(join(directory, 'dist'), { recursive: true });
+      writeFileSync(join(directory, 'dist', 'index.js'), 'export {};\n');
+      const manifest = {
+        name: `@icd/${name}`,
+        version: '0.1.0',
+        // Large enough that a write is not one syscall's worth, as with the real manifests.
+        description: 'x'.repeat(1_000_000),
+        exports: { '.': { '@icd/source': './src/index.ts', default: './dist/index.js' } },
+        dependencies: Object.fromEntries(names.map((other) => [`@icd/${other}`, 'workspace:*'])),
+        scripts: { build: 'tsup' },
+      };
+      const text = `${JSON.stringify(manifest, null, 2)}\n`;
+      writeFileSync(join(directory, 'package.json'), text);
+      originals.set(name, text);
+    }
+    const copy = join(root, 'scripts', 'pack-manifest.mjs');
+    const execFileAsync = promisify(execFile);
+    const pack = async (name: string) => {
+      const directory = join(root, 'packages', name);
+      await execFileAsync('node', [copy, 'prepack', directory]);
+      const packed = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+      await execFileAsync('node', [copy, 'postpack', directory]);
+      return packed;
+    };
+    for (let round = 0; round < 4; round += 1) {
+      const packed = await Promise.all(names.map(pack));
+      for (const manifest of packed) {
+        expect(manifest.scripts).toBeUndefined();
+        expect(manifest.dependencies['@icd/p0']).toBe('0.1.0');
+      }
+    }
+    for (const name of names) {
+      expect(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')).toBe(originals.get(name));
+      expect(readdirSync(join(root, 'packages', name)).sort()).toEqual(['dist', 'package.json']);
+    }
+  }, 60_000);
 });

@@ -21,6 +21,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -34,6 +35,19 @@ const dependencyFields = ['dependencies', 'peerDependencies', 'optionalDependenc
 
 /** @param {string} file */
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+
+/**
+ * Replaces a file in one step (write beside it, then rename): packs run in parallel (turbo runs every
+ * package's `attw --pack` at once) and each prepack reads every sibling's package.json for its version, so
+ * a plain write, which truncates first, lets a sibling read half a manifest.
+ * @param {string} file
+ * @param {string | Buffer} contents
+ */
+function replaceFile(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
+}
 
 /** @param {string} packageDirectory */
 const backupPath = (packageDirectory) => join(backupDirectory, `${basename(packageDirectory)}.package.json`);
@@ -138,7 +152,7 @@ function restore(packageDirectory) {
   const file = join(packageDirectory, 'package.json');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   const restored = existsSync(written) && current === readFileSync(written, 'utf8');
-  if (restored) copyFileSync(backup, file);
+  if (restored) replaceFile(file, readFileSync(backup));
   else console.warn(`pack-manifest: ${file} changed since prepack; kept it and dropped the backup`);
   rmSync(backup, { force: true });
   rmSync(written, { force: true });
@@ -163,7 +177,7 @@ function prepack(packageDirectory) {
   mkdirSync(backupDirectory, { recursive: true });
   copyFileSync(file, backupPath(packageDirectory));
   writeFileSync(writtenPath(packageDirectory), text);
-  writeFileSync(file, text);
+  replaceFile(file, text);
 }
 
 /** Every backup left by an interrupted pack, put back. */
