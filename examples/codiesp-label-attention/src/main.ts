@@ -1,0 +1,2 @@
+// Placeholder written by the integrator; the owner replaces it.
+export {};
