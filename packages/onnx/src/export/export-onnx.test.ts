@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type BertForMaskedLM, selectBackend } from '@icd/bert';
+import { IcdError } from '@icd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxEncoder } from '../runtime/onnx-encoder.js';
 import { OnnxMaskedLM } from '../runtime/onnx-masked-lm.js';
@@ -158,6 +161,49 @@ describe('the committed exports checked by onnx.checker', () => {
       expect(createHash('sha256').update(bytes).digest('hex'), variant.file).toBe(entry!.sha256);
       // Head files: the checker also matched outputs and weights against the head's config.
       if (variant.head) expect(entry!.head, variant.file).toBeDefined();
+    }
+  });
+});
+
+describe("exportOnnx(model, file, options), the issue's form", () => {
+  const checked = JSON.parse(
+    readFileSync(new URL('../../fixtures/onnx/check.json', import.meta.url), 'utf8'),
+  ) as { files: Record<string, { sha256: string }> };
+
+  it('writes the file (parent folders created) with the options applied, and returns its bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'icd-onnx-export-'));
+    try {
+      const file = join(dir, 'nested', 'masked-lm-int8.onnx');
+      const bytes = await exportOnnx(mlm, file, { quantization: 'int8' });
+      const written = new Uint8Array(readFileSync(file));
+      expect(written).toEqual(Uint8Array.from(bytes));
+      // the int8 masked LM that scripts/check-onnx.py passed through onnx.checker, byte for byte
+      expect(createHash('sha256').update(written).digest('hex')).toBe(
+        checked.files['masked-lm-int8.onnx']!.sha256,
+      );
+      const encoderFile = join(dir, 'encoder.onnx');
+      await exportOnnx(mlm.bert, encoderFile);
+      const encoder = await OnnxEncoder.load(encoderFile, { intraOpNumThreads: 1 });
+      const c = cases[1]!;
+      const onnx = await encoder.encode(inputOf(c));
+      expect(maxAbsDifference(onnx.lastHiddenState.data, c.lastHiddenState)).toBeLessThan(tolerance);
+      encoder.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses options that are not an object, and an empty file name, with typed errors', async () => {
+    for (const call of [
+      () => exportOnnx(mlm, null as never),
+      () => exportOnnx(mlm, 'x.onnx', 'int8' as never),
+      () => exportOnnx(mlm, ''),
+    ]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(IcdError.isInstance(error), String(error)).toBe(true);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { BertConfig } from '@icd/bert';
-import { assertOneOf, invalidArgument } from '@icd/core';
+import { assertOneOf, invalidArgument, UnsupportedError } from '@icd/core';
 import { GraphBuilder } from '../graph/graph-builder.js';
+import { isNode } from '../runtime/onnx-runtime.js';
 import {
   additiveMaskGraph,
   type EncoderGraphContext,
@@ -86,19 +87,71 @@ const sequence = 'sequence_length';
  * `[batch, sequence | positions, vocab]` and `transformed_hidden_state` (the MLM head transform, the
  * input of the tied decoder, for soft verbalizers).
  *
+ * `exportOnnx(model, file, options)` also writes the bytes to `file` in Node (parent folders created;
+ * an `UnsupportedError` in a browser), as `exportOnnxFile` of `@icd/onnx/node` does.
+ *
  * @example
  * ```ts
+ * await exportOnnx(mlm, 'models/icd-bert/model.onnx', { quantization: 'int8' });
  * const model = new BertModel(new BertConfig({ vocabSize: 100, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 64 }), { seed: 1 });
  * const bytes = await exportOnnx(model);
  * const encoder = await OnnxEncoder.load(bytes);
  * const { lastHiddenState } = await encoder.encode({ inputIds: [[2, 5, 3]] });
  * ```
  */
+export async function exportOnnx(model: ExportableBert, options?: ExportOnnxOptions): Promise<Uint8Array>;
 export async function exportOnnx(
   model: ExportableBert,
-  options: ExportOnnxOptions = {},
+  file: string,
+  options?: ExportOnnxOptions,
+): Promise<Uint8Array>;
+export async function exportOnnx(
+  model: ExportableBert,
+  fileOrOptions?: string | ExportOnnxOptions,
+  fileOptions?: ExportOnnxOptions,
 ): Promise<Uint8Array> {
   const fn = 'exportOnnx';
+  const file = typeof fileOrOptions === 'string' ? fileOrOptions : undefined;
+  if (file !== undefined && file.length === 0) invalidArgument(fn, 'file', 'a file path', file);
+  const given = file === undefined ? fileOrOptions : fileOptions;
+  const options = given === undefined ? {} : given;
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    invalidArgument(fn, 'options', 'an options object (ExportOnnxOptions)', options);
+  const bytes = await exportOnnxBytes(fn, model, options);
+  if (file !== undefined) await writeNodeFile(fn, file, bytes);
+  return bytes;
+}
+
+/**
+ * Writes `bytes` to `file` in Node (parent folders created); the specifiers are variables so bundlers
+ * leave them alone, as `OnnxEncoder.load` reads files.
+ */
+async function writeNodeFile(fn: string, file: string, bytes: Uint8Array): Promise<void> {
+  if (!isNode())
+    throw new UnsupportedError({
+      feature: 'exportOnnx to a file',
+      message: `${fn}: a browser has no files; call exportOnnx(model, options), which returns the bytes`,
+    });
+  const fsSpecifier = 'node:fs/promises';
+  const pathSpecifier = 'node:path';
+  const fs = (await import(/* @vite-ignore */ fsSpecifier)) as {
+    mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+    writeFile(path: string, data: Uint8Array): Promise<void>;
+  };
+  const { dirname } = (await import(/* @vite-ignore */ pathSpecifier)) as { dirname(path: string): string };
+  try {
+    await fs.mkdir(dirname(file), { recursive: true });
+    await fs.writeFile(file, bytes);
+  } catch (cause) {
+    invalidArgument(fn, 'file', `a writable file path (${String(cause)})`, file);
+  }
+}
+
+async function exportOnnxBytes(
+  fn: string,
+  model: ExportableBert,
+  options: ExportOnnxOptions,
+): Promise<Uint8Array> {
   if (typeof model !== 'object' || model === null || !(model.config instanceof BertConfig)) {
     invalidArgument(fn, 'model', 'a BertModel or BertForMaskedLM from @icd/bert', model);
   }
