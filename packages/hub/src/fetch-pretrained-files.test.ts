@@ -65,6 +65,16 @@ describe('fetchPretrainedFiles (browser entry)', () => {
     });
     expect(withToken.commit).toBe(hub.commitOf('org/gated'));
   });
+  it('a connection dropped mid-file: a network HubError, nothing cached, the next call gets the whole file', async () => {
+    const cache = new MemoryCache();
+    const options = { endpoint: hub.endpoint, cache, include: ['model'] as const };
+    // last in this block: dropNext also arms the cut for org/pickle's refs/pr/7 model.safetensors
+    hub.dropNext('model.safetensors', 3);
+    const error = await fetchPretrainedFiles('org/tiny', options).catch((e: unknown) => e);
+    expect(HubError.isInstance(error) && error.reason).toBe('network');
+    const again = await fetchPretrainedFiles('org/tiny', options);
+    expect(new TextDecoder().decode(again.files['model.safetensors'])).toBe('weights');
+  });
 });
 
 describe('fetchRepoFiles (browser entry)', () => {

@@ -72,7 +72,19 @@ async function cachedBytes(
     file,
   );
   if (!response.ok) throw errorForResponse(response, repo, file);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (cause) {
+    // The connection dropped mid-body (fetch rejects with a bare TypeError): nothing is cached.
+    throw new HubError({
+      repo,
+      file,
+      reason: 'network',
+      message: `download interrupted (${(cause as Error)?.message ?? String(cause)}); nothing was cached, run again (${url})`,
+      cause,
+    });
+  }
   const announced = response.headers.get('content-length');
   if (announced !== null && !response.headers.get('content-encoding') && Number(announced) !== bytes.length)
     throw new HubError({

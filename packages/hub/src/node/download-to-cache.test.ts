@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +116,21 @@ describe('downloadToCache', () => {
     expect(resumedFrom).toBeLessThanOrEqual(1200);
     expect(sha256(readFileSync(path))).toBe(sha256(weights));
     expect(readdirSync(blobs)).toEqual([sha256(weights)]);
+  });
+
+  it('a cached file cut short is fetched again online (its size is not the one the Hub announces)', async () => {
+    const dir = cacheDir();
+    const options = { endpoint: hub.endpoint, cacheDir: dir };
+    await downloadToCache('org/tiny', 'model.safetensors', options);
+    await downloadToCache('org/tiny', 'config.json', options);
+    const blobs = join(storage(dir), 'blobs');
+    truncateSync(join(blobs, sha256(weights)), 100);
+    writeFileSync(join(blobs, gitBlobId(config)), '{"model_ty');
+    const path = await downloadToCache('org/tiny', 'model.safetensors', options);
+    expect(sha256(readFileSync(path))).toBe(sha256(weights));
+    const configPath = await downloadToCache('org/tiny', 'config.json', options);
+    expect(readFileSync(configPath, 'utf8')).toBe(config);
+    expect(readdirSync(blobs).sort()).toEqual([gitBlobId(config), sha256(weights)].sort());
   });
 
   it('bytes that do not match the announced sha256 are discarded, not cached', async () => {

@@ -77,6 +77,10 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+async function sizeOf(file: string): Promise<number | undefined> {
+  return (await stat(file).catch(() => undefined))?.size;
+}
+
 async function linkPointer(pointer: string, blob: string): Promise<void> {
   await mkdir(dirname(pointer), { recursive: true });
   await rm(pointer, { force: true });
@@ -261,8 +265,16 @@ async function download(settings: Settings, repo: string, path: string): Promise
     });
   await writeRef(storage, revision, commit);
   const pointer = join(storage, 'snapshots', commit, path);
-  if (existsSync(pointer)) return pointer;
   const blob = join(storage, 'blobs', etag);
+  const announced = Number.isFinite(size) ? size : undefined;
+  // A cached file whose size is not the one the Hub announces (cut short by a full disk, a crash or a
+  // hand edit) is dropped and fetched again, so a corrupt cache heals on the next online load.
+  if (existsSync(pointer)) {
+    if (announced === undefined || (await sizeOf(pointer)) === announced) return pointer;
+    await rm(pointer, { force: true });
+  }
+  if (existsSync(blob) && announced !== undefined && (await sizeOf(blob)) !== announced)
+    await rm(blob, { force: true });
   if (!existsSync(blob)) {
     await mkdir(dirname(blob), { recursive: true });
     const target = response.headers.get('location');
@@ -270,16 +282,7 @@ async function download(settings: Settings, repo: string, path: string): Promise
     const sameOrigin = new URL(location).origin === new URL(url).origin;
     // One writer of `<blob>.incomplete` at a time, in this process and across processes.
     await withBlobLock(blob, { repo, file: path }, () =>
-      downloadBlob(
-        settings,
-        repo,
-        path,
-        location,
-        sameOrigin,
-        blob,
-        etag,
-        Number.isFinite(size) ? size : undefined,
-      ),
+      downloadBlob(settings, repo, path, location, sameOrigin, blob, etag, announced),
     );
   }
   await linkPointer(pointer, blob);
