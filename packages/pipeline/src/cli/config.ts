@@ -38,7 +38,7 @@ export interface IcdConfig {
     readonly learningRate?: number;
   };
   readonly model?: {
-    readonly kind?: 'prompt' | 'lexical' | 'dictionary' | 'ensemble';
+    readonly kind?: 'prompt' | 'heads' | 'lexical' | 'dictionary' | 'ensemble';
     readonly name?: string;
     readonly plm?: string;
     readonly template?: 'manual' | 'soft' | 'mixed';
@@ -52,6 +52,22 @@ export interface IcdConfig {
     readonly members?: readonly ('prompt' | 'lexical' | 'dictionary')[];
     /** The dictionary coder's terms: the label codes' (default) or the whole code set's (`codeSet`). */
     readonly dictionary?: 'labels' | 'codeSet';
+    /** `heads`: the head over the encoder (default `label-attention`, LAAT; `cls`: a linear [CLS] head). */
+    readonly head?: 'cls' | 'label-attention';
+    /** `heads`, label attention only: knowledge injection (eqs. 6–9) from the code set's descriptions. */
+    readonly knowledgeInjection?: boolean;
+    /** `heads`: knowledge texts per code from ICD-10-CM (description + inclusion terms; default 8). */
+    readonly maxKnowledgePerCode?: number;
+    /** `heads`, label attention only: label queries initialised from the codes' descriptions. */
+    readonly descriptionQueries?: boolean;
+    /** `heads`, label attention: d_a, the attention space's width (default the hidden size). */
+    readonly projectionSize?: number;
+    /** `heads`, cls: `cls` (first position, default) or `mean` pooling. */
+    readonly pooling?: 'cls' | 'mean';
+    /** `heads`: tokens shared by consecutive windows of a long note (default 0). */
+    readonly stride?: number;
+    /** `heads`: at most this many windows per note (default all). */
+    readonly maxWindows?: number;
   };
   readonly train?: {
     readonly epochs?: number;
@@ -63,8 +79,12 @@ export interface IcdConfig {
       readonly plm?: number;
       readonly template?: number;
       readonly verbalizer?: number;
+      /** `heads`: the head's AdamW rate (default 1e-3). */
+      readonly head?: number;
     };
     readonly patience?: number;
+    /** `heads`, multi-label: one threshold for every code (`global`, default) or one per code. */
+    readonly tuneThreshold?: 'global' | 'perLabel';
     readonly maxTrainNotes?: number;
   };
   readonly out?: string;
@@ -127,8 +147,58 @@ const valueAt = (root: unknown, pointer: string) =>
       root,
     );
 
+/** Fields of `model` that only `kind: heads` reads. */
+const HEAD_FIELDS = [
+  'head',
+  'knowledgeInjection',
+  'maxKnowledgePerCode',
+  'descriptionQueries',
+  'projectionSize',
+  'pooling',
+  'stride',
+  'maxWindows',
+] as const;
+/** Fields of `model` that only label attention reads, and the one only the [CLS] head reads. */
+const LABEL_ATTENTION_FIELDS = [
+  'knowledgeInjection',
+  'maxKnowledgePerCode',
+  'descriptionQueries',
+  'projectionSize',
+] as const;
+
+/** What a schema cannot say: fields that do not fit together (a heads field on a prompt model, ...). */
+function crossFieldProblem(config: IcdConfig): { field: string; message: string } | undefined {
+  const model = config.model ?? {};
+  const kind = model.kind ?? 'prompt';
+  if (kind !== 'heads') {
+    const field = HEAD_FIELDS.find((name) => model[name] !== undefined);
+    if (field)
+      return { field: `model.${field}`, message: `is for model.kind "heads" only, got model.kind "${kind}"` };
+    if (config.train?.learningRates?.head !== undefined)
+      return {
+        field: 'train.learningRates.head',
+        message: `is for model.kind "heads" only, got model.kind "${kind}"`,
+      };
+    return undefined;
+  }
+  const head = model.head ?? 'label-attention';
+  if (head === 'cls') {
+    const field = LABEL_ATTENTION_FIELDS.find((name) => model[name] !== undefined && model[name] !== false);
+    if (field)
+      return { field: `model.${field}`, message: 'needs model.head "label-attention", got model.head "cls"' };
+  } else if (model.pooling !== undefined)
+    return { field: 'model.pooling', message: `needs model.head "cls", got model.head "${head}"` };
+  if (config.train?.optimizer === 'adafactor')
+    return {
+      field: 'train.optimizer',
+      message: 'must be "adamw" for model.kind "heads" (trainHead uses AdamW), got "adafactor"',
+    };
+  return undefined;
+}
+
 /**
- * Checks a config object against the schema; a {@link ConfigError} naming the first bad field and
+ * Checks a config object against the schema, then fields that must fit together (heads-only fields
+ * on another kind, label-attention fields on a [CLS] head); a {@link ConfigError} naming the first bad field and
  * the file (`train.learningRates.plm must be > 0, got -1 in icd.config.yaml`).
  *
  * @example
@@ -138,7 +208,16 @@ const valueAt = (root: unknown, pointer: string) =>
  */
 export function validateConfig(config: unknown, file: string): IcdConfig {
   validator ??= new Ajv({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA);
-  if (validator(config)) return config as IcdConfig;
+  if (validator(config)) {
+    const problem = crossFieldProblem(config as IcdConfig);
+    if (problem)
+      throw new ConfigError({
+        file,
+        field: problem.field,
+        message: `${problem.field} ${problem.message} in ${file}`,
+      });
+    return config as IcdConfig;
+  }
   const errors = validator.errors ?? [];
   const first = errors[0]!;
   const field = fieldOf(first);

@@ -34,7 +34,7 @@ describe('config validation', () => {
       'train.learningRates.plm must be > 0, got -1 in x.json',
     );
     expect(() => validateConfig({ model: { kind: 'svm' } }, 'a.yaml')).toThrow(
-      'model.kind must be one of "prompt", "lexical", "dictionary", "ensemble", got "svm" in a.yaml',
+      'model.kind must be one of "prompt", "heads", "lexical", "dictionary", "ensemble", got "svm" in a.yaml',
     );
     expect(() => validateConfig({ trian: {} }, 'a.yaml')).toThrow('trian is not a known field in a.yaml');
     try {

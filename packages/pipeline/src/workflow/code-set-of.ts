@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DataFormatError } from '@icd/core';
-import { MDR_BERT_CODES } from '@icd/data';
+import { type Icd10CmTable, MDR_BERT_CODES } from '@icd/data';
 import { loadIcd10CmTable } from '@icd/data/node';
 import { icd10CmTerms, type TermEntry } from '@icd/keybert';
 import type { IcdConfig } from '../cli/config.js';
-import { type CodeTableLike, codeSetFromList, codeSetFromTable } from '../model-folder/code-set.js';
+import { codeSetFromList, codeSetFromTable } from '../model-folder/code-set.js';
 import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
 
 /** The ICD-10-CM folder of `../shared` (or `ICD_SHARED_DIR`), relative to `baseDir`. */
@@ -27,7 +27,7 @@ export async function codeSetOf(
   terms: TermEntry[];
   /** ICD-10-CM only: the dictionary of every code of the table, and the table. */
   allTerms?: TermEntry[];
-  table?: CodeTableLike;
+  table?: Icd10CmTable;
 }> {
   const source = config.codeSet?.source ?? (config.data?.source === 'codiesp' ? 'icd10cm' : 'mdr-bert');
   if (source === 'mdr-bert') {

@@ -21,6 +21,10 @@ export interface SearchSpace {
   readonly dropout: readonly [number, number];
   readonly optimizer: readonly ('adamw' | 'adafactor')[];
   readonly epochs: readonly number[];
+  /** `model.kind: heads`: the head's AdamW rate (log-uniform). */
+  readonly headLearningRate: readonly [number, number];
+  /** `model.kind: heads`: the head types to choose from. */
+  readonly head: readonly ('cls' | 'label-attention')[];
 }
 
 /** The default space (the study's Table 2, scaled to small models on CPUs). */
@@ -33,6 +37,17 @@ export const DEFAULT_SEARCH_SPACE: SearchSpace = {
   dropout: [0, 0.3],
   optimizer: ['adamw', 'adafactor'],
   epochs: [2, 3, 4],
+  headLearningRate: [1e-4, 1e-2],
+  head: ['label-attention', 'cls'],
+};
+
+/**
+ * The defaults of a heads search where they differ from the prompt search's: heads over a frozen
+ * encoder train in seconds per epoch, so more epochs (early stopping on validation cuts them short).
+ */
+export const DEFAULT_HEAD_SEARCH_SPACE: SearchSpace = {
+  ...DEFAULT_SEARCH_SPACE,
+  epochs: [5, 10, 20],
 };
 
 /** One sampled point of a {@link SearchSpace}. */
@@ -47,10 +62,27 @@ export interface TrialParameters {
   readonly epochs: number;
 }
 
+/**
+ * One sampled point of a heads search (`model.kind: heads`): the head's learning rate (log-uniform),
+ * the tunable encoder's (used only with `model.freezePlm: false`), batch size, accumulation, dropout,
+ * epochs and the head type.
+ */
+export interface HeadTrialParameters {
+  readonly headLearningRate: number;
+  readonly plmLearningRate: number;
+  readonly batchSize: number;
+  readonly accumulationSteps: number;
+  readonly dropout: number;
+  readonly epochs: number;
+  readonly head: 'cls' | 'label-attention';
+}
+
 /** A line of the trial log. */
 export interface TrialRecord {
   readonly trial: number;
-  readonly parameters: TrialParameters;
+  /** `heads` for a heads search; absent for a prompt search. */
+  readonly kind?: 'heads';
+  readonly parameters: TrialParameters | HeadTrialParameters;
   readonly metrics: EvaluationMetrics;
   readonly objective: Objective;
   readonly value: number;
@@ -77,6 +109,58 @@ export function sampleTrial(space: SearchSpace, seed: number, trial: number): Tr
     dropout: space.dropout[0] + random.next() * (space.dropout[1] - space.dropout[0]),
     optimizer: choice(random, space.optimizer),
     epochs: choice(random, space.epochs),
+  };
+}
+
+/**
+ * The parameters of heads trial `trial` (0-based), seeded like {@link sampleTrial} (a different
+ * stream, so that a heads search and a prompt search with one seed do not share draws).
+ */
+export function sampleHeadTrial(space: SearchSpace, seed: number, trial: number): HeadTrialParameters {
+  const random = new SeededRandom(seed * 1_000_003 + trial * 7919 + 2);
+  return {
+    headLearningRate: logUniform(random, space.headLearningRate),
+    plmLearningRate: logUniform(random, space.plmLearningRate),
+    batchSize: choice(random, space.batchSize),
+    accumulationSteps: choice(random, space.accumulationSteps),
+    dropout: space.dropout[0] + random.next() * (space.dropout[1] - space.dropout[0]),
+    epochs: choice(random, space.epochs),
+    head: choice(random, space.head),
+  };
+}
+
+/**
+ * The config of a heads trial: the base config with the trial's parameters. Label-attention fields
+ * (`knowledgeInjection`, `descriptionQueries`, `projectionSize`, `maxKnowledgePerCode`) are dropped
+ * from a `cls` trial and `pooling` from a label-attention one, so every trial's config is valid.
+ */
+export function headTrialConfig(base: IcdConfig, parameters: HeadTrialParameters): IcdConfig {
+  const { knowledgeInjection, descriptionQueries, projectionSize, maxKnowledgePerCode, pooling, ...shared } =
+    base.model ?? {};
+  const model =
+    parameters.head === 'cls'
+      ? { ...shared, ...(pooling !== undefined ? { pooling } : {}) }
+      : {
+          ...shared,
+          ...(knowledgeInjection !== undefined ? { knowledgeInjection } : {}),
+          ...(descriptionQueries !== undefined ? { descriptionQueries } : {}),
+          ...(projectionSize !== undefined ? { projectionSize } : {}),
+          ...(maxKnowledgePerCode !== undefined ? { maxKnowledgePerCode } : {}),
+        };
+  return {
+    ...base,
+    model: { ...model, kind: 'heads', head: parameters.head, dropout: parameters.dropout },
+    train: {
+      ...base.train,
+      epochs: parameters.epochs,
+      batchSize: parameters.batchSize,
+      accumulationSteps: parameters.accumulationSteps,
+      learningRates: {
+        ...base.train?.learningRates,
+        head: parameters.headLearningRate,
+        ...(base.model?.freezePlm === false ? { plm: parameters.plmLearningRate } : {}),
+      },
+    },
   };
 }
 
@@ -132,7 +216,8 @@ export async function appendTrial(file: string, record: TrialRecord): Promise<vo
   await appendFile(file, `${JSON.stringify(record)}\n`);
 }
 
-/** The space of a config's `search.space`, over the defaults. */
+/** The space of a config's `search.space`, over the defaults (the heads defaults for `model.kind: heads`). */
 export function searchSpaceOf(config: IcdConfig): SearchSpace {
-  return { ...DEFAULT_SEARCH_SPACE, ...(config.search?.space as Partial<SearchSpace> | undefined) };
+  const defaults = config.model?.kind === 'heads' ? DEFAULT_HEAD_SEARCH_SPACE : DEFAULT_SEARCH_SPACE;
+  return { ...defaults, ...(config.search?.space as Partial<SearchSpace> | undefined) };
 }

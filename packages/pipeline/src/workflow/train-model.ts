@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { BertForMaskedLM } from '@icd/bert';
 import type { ClinicalNote, Coder } from '@icd/core';
 import { CheckpointError } from '@icd/core';
+import type { Icd10CmTable } from '@icd/data';
 import { ensemble, LexicalCoder, tuneEnsembleWeight } from '@icd/heads';
 import { codePriors, type TermEntry } from '@icd/keybert';
 import { tuneThreshold } from '@icd/metrics';
@@ -25,6 +26,7 @@ import { dictionaryCoder } from '../model-folder/dictionary-model.js';
 import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
 import type { Dataset } from './dataset.js';
 import { type EvaluationMetrics, evaluateCoder, type Objective, scoreMatrix, scoreRows } from './evaluate.js';
+import { trainHeads } from './train-heads.js';
 
 /** The templates of the study: manual, soft (8 soft tokens) and the mixed template of its Results. */
 export const TEMPLATES = {
@@ -41,13 +43,16 @@ export interface TrainedModel {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-interface TrainContext {
+/** What {@link trainModel} reads of a run. */
+export interface TrainContext {
   readonly config: IcdConfig;
   readonly dataset: Dataset;
   readonly codeSet: CodeSetInfo;
   readonly terms: readonly TermEntry[];
   /** Every code's dictionary (ICD-10-CM), for `model.dictionary: 'codeSet'`. */
   readonly allTerms?: readonly TermEntry[];
+  /** The ICD-10-CM table (code set `icd10cm`): the heads' knowledge texts and descriptions. */
+  readonly table?: Pick<Icd10CmTable, 'get'>;
   readonly baseDir: string;
   readonly bar?: (label: string, total: number, unit?: string) => ProgressBar;
   readonly signal?: AbortSignal;
@@ -280,6 +285,7 @@ async function trainEnsemble(context: TrainContext): Promise<TrainedModel> {
 
 function trainKind(kind: string, context: TrainContext): Promise<TrainedModel> {
   if (kind === 'prompt') return trainPrompt(context);
+  if (kind === 'heads') return trainHeads(context);
   if (kind === 'lexical') return trainLexical(context);
   if (kind === 'dictionary') return trainDictionary(context);
   return trainEnsemble(context);
@@ -290,6 +296,9 @@ function trainKind(kind: string, context: TrainContext): Promise<TrainedModel> {
  * thresholds (multi-label) and λ (ensemble) tuned on the validation split, and its validation metrics.
  * - `prompt`: template (manual / soft / mixed) + verbalizer (manual / soft) over the masked LM in
  *   `model.plm`, trained by `@icd/prompt`'s `trainPromptModel` (early stopping on validation);
+ * - `heads`: a `ClsHead` or `LabelAttention` (optionally with knowledge injection) over the encoder
+ *   of `model.plm`, trained by `@icd/heads`' `trainHead` (frozen encoder over cached states by
+ *   default), thresholds tuned on validation, saved as a `HeadCoder` (see `trainHeads`);
  * - `lexical`: TF-IDF + logistic regression (`LexicalCoder`);
  * - `dictionary`: the code set's descriptions as a dictionary (`DictionaryCoder`), priors from train;
  * - `ensemble`: two of those (`model.members`), merged by eq. 5 with λ tuned on validation.

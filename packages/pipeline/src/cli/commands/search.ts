@@ -5,24 +5,55 @@ import { loadDataset } from '../../workflow/dataset.js';
 import type { Objective } from '../../workflow/evaluate.js';
 import {
   appendTrial,
+  type HeadTrialParameters,
+  headTrialConfig,
   readTrialLog,
+  sampleHeadTrial,
   sampleTrial,
   searchSpaceOf,
+  type TrialParameters,
   type TrialRecord,
   trialConfig,
 } from '../../workflow/random-search.js';
 import { trainModel } from '../../workflow/train-model.js';
 import type { CliCommand } from '../command.js';
+import type { IcdConfig } from '../config.js';
 
 const figure = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : 'n/a');
 
+const byValue = (records: readonly TrialRecord[]) =>
+  [...records].sort((a, b) => (Number.isNaN(b.value) ? -1 : b.value - a.value));
+
+function headsTable(records: readonly TrialRecord[], objective: Objective): string {
+  const lines = [
+    `| trial | ${objective.padStart(8)} | head            | lr head  | lr PLM   | batch | accum | dropout | epochs |`,
+    '| ----: | -------: | --------------- | -------- | -------- | ----: | ----: | ------: | -----: |',
+    ...byValue(records).map(({ trial, value, parameters }) => {
+      const p = parameters as HeadTrialParameters;
+      return [
+        `| ${String(trial).padStart(5)}`,
+        figure(value).padStart(8),
+        p.head.padEnd(15),
+        p.headLearningRate.toExponential(2),
+        p.plmLearningRate.toExponential(2),
+        String(p.batchSize).padStart(5),
+        String(p.accumulationSteps).padStart(5),
+        p.dropout.toFixed(3).padStart(7),
+        `${String(p.epochs).padStart(6)} |`,
+      ].join(' | ');
+    }),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 function resultsTable(records: readonly TrialRecord[], objective: Objective): string {
-  const sorted = [...records].sort((a, b) => (Number.isNaN(b.value) ? -1 : b.value - a.value));
+  const sorted = byValue(records);
   const lines = [
     `| trial | ${objective.padStart(8)} | lr PLM   | lr tmpl  | lr verb  | batch | accum | dropout | optimizer | epochs |`,
     '| ----: | -------: | -------- | -------- | -------- | ----: | ----: | ------: | --------- | -----: |',
-    ...sorted.map(({ trial, value, parameters: p }) =>
-      [
+    ...sorted.map(({ trial, value, parameters }) => {
+      const p = parameters as TrialParameters;
+      return [
         `| ${String(trial).padStart(5)}`,
         figure(value).padStart(8),
         p.plmLearningRate.toExponential(2),
@@ -33,8 +64,8 @@ function resultsTable(records: readonly TrialRecord[], objective: Objective): st
         p.dropout.toFixed(3).padStart(7),
         p.optimizer.padEnd(9),
         `${String(p.epochs).padStart(6)} |`,
-      ].join(' | '),
-    ),
+      ].join(' | ');
+    }),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -47,8 +78,10 @@ export const searchCommand: CliCommand = {
     '                  [--log <trials.jsonl>] [--json]',
     '',
     'Samples N configurations (log-uniform PLM / template / verbalizer learning rates, batch size,',
-    'accumulation steps, dropout, the PLM optimizer, epochs; search.space overrides the ranges), trains',
-    'each on the train split and scores it on the validation split. Every finished trial is appended to',
+    'accumulation steps, dropout, the PLM optimizer, epochs; with model.kind heads: log-uniform head',
+    '(and tunable-PLM) learning rates, batch size, accumulation steps, dropout, epochs, head type;',
+    'search.space overrides the ranges), trains each on the train split and scores it on the validation',
+    'split. Every finished trial is appended to',
     'the log (default search.log or search-trials.jsonl); run the same command again after a kill and it',
     'continues with the next trial. Ends with the results table and the best config (<log>.best.json).',
   ].join('\n'),
@@ -62,21 +95,30 @@ export const searchCommand: CliCommand = {
     const log = resolve(config.search?.log ?? 'search-trials.jsonl');
     const space = searchSpaceOf(config);
     const seed = config.seed ?? 13;
-    const { codeSet, terms } = await codeSetOf(config, dataset.classes);
-    const records = await readTrialLog(log);
+    const { codeSet, terms, table } = await codeSetOf(config, dataset.classes);
+    const heads = config.model?.kind === 'heads';
+    const sample = (trial: number) =>
+      heads ? sampleHeadTrial(space, seed, trial) : sampleTrial(space, seed, trial);
+    const configOf = (parameters: TrialParameters | HeadTrialParameters): IcdConfig =>
+      heads
+        ? headTrialConfig(config, parameters as HeadTrialParameters)
+        : trialConfig(config, parameters as TrialParameters);
+    // A log of the other kind of search (prompt vs heads) is not resumed from.
+    const records = (await readTrialLog(log)).filter((record) => (record.kind === 'heads') === heads);
     const done = new Set(records.map((record) => record.trial));
     if (done.size > 0) context.log(`resuming: ${done.size} trial(s) already in ${log}`);
     for (let trial = 0; trial < trials; trial += 1) {
       if (done.has(trial)) continue;
       context.signal.throwIfAborted();
-      const parameters = sampleTrial(space, seed, trial);
+      const parameters = sample(trial);
       context.log(`trial ${trial + 1}/${trials}: ${JSON.stringify(parameters)}`);
       const started = performance.now();
       const trained = await trainModel({
-        config: trialConfig(config, parameters),
+        config: configOf(parameters),
         dataset,
         codeSet,
         terms,
+        ...(table ? { table } : {}),
         baseDir: process.cwd(),
         bar: context.progress,
         signal: context.signal,
@@ -84,6 +126,7 @@ export const searchCommand: CliCommand = {
       trained.coder.dispose();
       const record: TrialRecord = {
         trial,
+        ...(heads ? { kind: 'heads' as const } : {}),
         parameters,
         metrics: trained.validation,
         objective,
@@ -101,7 +144,7 @@ export const searchCommand: CliCommand = {
       (top, record) => (!top || record.value > top.value ? record : top),
       undefined,
     );
-    const bestConfig = best ? trialConfig(config, best.parameters) : undefined;
+    const bestConfig = best ? configOf(best.parameters) : undefined;
     if (bestConfig)
       await writeFile(`${log.replace(/\.jsonl$/, '')}.best.json`, `${JSON.stringify(bestConfig, null, 2)}\n`);
     if (context.json)
@@ -110,7 +153,7 @@ export const searchCommand: CliCommand = {
       );
     else {
       context.stdout.write(
-        `validation ${objective} of ${finished.length} trial(s):\n${resultsTable(finished, objective)}`,
+        `validation ${objective} of ${finished.length} trial(s):\n${(heads ? headsTable : resultsTable)(finished, objective)}`,
       );
       if (best)
         context.stdout.write(

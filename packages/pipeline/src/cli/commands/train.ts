@@ -8,28 +8,43 @@ import { trainModel } from '../../workflow/train-model.js';
 import type { CliCommand } from '../command.js';
 import { metricsLine } from './format-metrics.js';
 
+const kindOf = (config: { model?: { kind?: string } }) => config.model?.kind ?? 'prompt';
+
 export const trainCommand: CliCommand = {
   name: 'train',
-  summary: 'train a coder (prompt, lexical, dictionary or ensemble) and save its model folder',
+  summary: 'train a coder (prompt, heads, lexical, dictionary or ensemble) and save its model folder',
   usage: [
-    'Usage: icd train [--config icd.yaml] [--kind prompt|lexical|dictionary|ensemble] [--plm <dir>]',
-    '                 [--out <dir>] [--epochs N] [--overwrite] [--json]',
+    'Usage: icd train [--config icd.yaml] [--kind prompt|heads|lexical|dictionary|ensemble] [--plm <dir>]',
+    '                 [--head cls|label-attention] [--out <dir>] [--epochs N] [--overwrite] [--json]',
     '',
     'Trains model.kind on the train split of `data`, tunes thresholds / λ on the validation split carved',
     'from it, and writes a model folder (the model, pipeline.json, a model card README.md) to `out`.',
+    'heads: a [CLS] or label-attention head over the encoder of model.plm (frozen, cached states unless',
+    'model.freezePlm is false; model.knowledgeInjection, model.descriptionQueries for label attention).',
   ].join('\n'),
   options: {
     kind: { type: 'string' },
     plm: { type: 'string' },
+    head: { type: 'string' },
     out: { type: 'string', short: 'o' },
     epochs: { type: 'string' },
     overwrite: { type: 'boolean' },
   },
-  flagPaths: { kind: 'model.kind', plm: 'model.plm', out: 'out', epochs: 'train.epochs' },
+  flagPaths: {
+    kind: 'model.kind',
+    plm: 'model.plm',
+    head: 'model.head',
+    out: 'out',
+    epochs: 'train.epochs',
+  },
   run: async (context) => {
     const { config } = context;
     const dataset = await loadDataset(config);
     const { codeSet, terms, allTerms, table } = await codeSetOf(config, dataset.classes);
+    const promptEvidence =
+      kindOf(config) === 'prompt' ||
+      config.model?.members?.includes('prompt') ||
+      (kindOf(config) === 'heads' && config.model?.head === 'cls');
     const kind = config.model?.kind ?? 'prompt';
     context.log(
       `training a ${kind} coder on ${dataset.train.length} ${dataset.name} notes (${dataset.classes.length} codes, ${dataset.multiLabel ? 'multi' : 'single'}-label; validation ${dataset.validation.length})`,
@@ -41,6 +56,7 @@ export const trainCommand: CliCommand = {
       codeSet,
       terms,
       ...(allTerms ? { allTerms } : {}),
+      ...(table ? { table } : {}),
       baseDir: process.cwd(),
       bar: context.progress,
       signal: context.signal,
@@ -63,8 +79,8 @@ export const trainCommand: CliCommand = {
             ? codeSetFromTable(trained.coder.labels, table)
             : codeSet,
         hashes: { config: await sha256Hex(canonicalJson(config)), data: await hashNotes(dataset.train) },
-        // Fallback evidence for models that give none (prompt); the others bring their own.
-        ...(kind === 'prompt' || config.model?.members?.includes('prompt') ? { evidenceTerms: terms } : {}),
+        // Fallback evidence for models that give none (prompt, a [CLS] head); the others bring their own.
+        ...(promptEvidence ? { evidenceTerms: terms } : {}),
         config,
         metrics,
         data: { train: dataset.train.length, validation: dataset.validation.length },
