@@ -37,6 +37,11 @@ export interface FromVocabOptions {
   readonly specialTokens?: Partial<Record<keyof SpecialTokens, string | null>>;
   /** Extra tokens never split, matched in the original text (`never_split`). */
   readonly neverSplit?: readonly string[];
+  /**
+   * Extra special tokens (`additional_special_tokens`): matched in the original text before any
+   * splitting, as transformers does, and marked special (so `decode` can skip them).
+   */
+  readonly additionalSpecialTokens?: readonly string[];
   readonly maxInputCharsPerWord?: number;
   readonly continuingSubwordPrefix?: string;
   /** Default of `decode`'s space clean-up (`clean_up_tokenization_spaces`; default true, as `BertTokenizer`). */
@@ -85,6 +90,17 @@ export function partsFromVocab(vocabText: string, options: FromVocabOptions = {}
     neverSplit.some((content) => typeof content !== 'string' || content === '')
   )
     invalidArgument('fromVocab', 'neverSplit', 'an array of non-empty strings', options.neverSplit);
+  const additionalSpecial = options.additionalSpecialTokens ?? [];
+  if (
+    !Array.isArray(additionalSpecial) ||
+    additionalSpecial.some((content) => typeof content !== 'string' || content === '')
+  )
+    invalidArgument(
+      'fromVocab',
+      'additionalSpecialTokens',
+      'an array of non-empty strings',
+      options.additionalSpecialTokens,
+    );
   const prefix = options.continuingSubwordPrefix ?? '##';
   if (typeof prefix !== 'string') invalidArgument('fromVocab', 'continuingSubwordPrefix', 'a string', prefix);
   for (const key of ['cls', 'sep'] as const) {
@@ -108,8 +124,12 @@ export function partsFromVocab(vocabText: string, options: FromVocabOptions = {}
     const id = vocab.get(content);
     if (id !== undefined) addedTokens.push(special(content, true, id));
   }
-  // Never-split words missing from vocab.txt get the ids after it, as HF's added vocabulary assigns them.
+  // Added tokens missing from vocab.txt get the ids after it, as HF's added vocabulary assigns them.
   let nextId = size;
+  for (const content of additionalSpecial) {
+    if (addedTokens.some((token) => token.content === content)) continue;
+    addedTokens.push(special(content, true, vocab.get(content) ?? nextId++));
+  }
   for (const content of neverSplit) {
     if (addedTokens.some((token) => token.content === content)) continue;
     addedTokens.push(special(content, false, vocab.get(content) ?? nextId++));

@@ -60,6 +60,12 @@ export function tokenizerFromPretrainedFiles(files: PretrainedTokenizerFiles, wh
       readTokenizerConfig(map, 'special_tokens_map.json'); // its token fields, checked under its name
       for (const key of ['unk_token', 'cls_token', 'sep_token', 'pad_token', 'mask_token'])
         if (map[key] !== undefined && map[key] !== null) config[key] = map[key];
+      // transformers takes the union of both files' additional_special_tokens.
+      if (Array.isArray(map.additional_special_tokens))
+        config.additional_special_tokens = [
+          ...(Array.isArray(config.additional_special_tokens) ? config.additional_special_tokens : []),
+          ...map.additional_special_tokens,
+        ];
     }
     const tokenizerClass = config.tokenizer_class;
     if (

@@ -22,6 +22,8 @@ export interface TokenizerConfigJson {
   readonly sep_token?: string | { content: string } | null;
   readonly pad_token?: string | { content: string } | null;
   readonly mask_token?: string | { content: string } | null;
+  readonly additional_special_tokens?: readonly (string | { content: string })[] | null;
+  readonly added_tokens_decoder?: Readonly<Record<string, { content: string; special?: boolean }>> | null;
   readonly [key: string]: unknown;
 }
 
@@ -33,6 +35,10 @@ export interface TokenizerConfig {
   readonly neverSplit: readonly string[] | undefined;
   readonly cleanUpTokenizationSpaces: boolean | undefined;
   readonly specialTokens: Partial<SpecialTokens>;
+  /** `additional_special_tokens` and the special entries of `added_tokens_decoder`. */
+  readonly additionalSpecialTokens: readonly string[];
+  /** The non-special entries of `added_tokens_decoder` (tokens added with `add_tokens`). */
+  readonly addedTokens: readonly string[];
 }
 
 const specialKeys = ['unk', 'cls', 'sep', 'pad', 'mask'] as const;
@@ -79,6 +85,36 @@ export function readTokenizerConfig(value: unknown, file = 'tokenizer_config.jso
       fail(`${key}_token`, 'a non-empty string, an object with a string "content", or null', entry);
     specialTokens[key] = name as string;
   }
+  const contentOf = (field: string, entry: unknown): string => {
+    const name =
+      entry !== null && typeof entry === 'object' && !Array.isArray(entry)
+        ? (entry as { content?: unknown }).content
+        : entry;
+    if (typeof name !== 'string' || name === '')
+      fail(field, 'a non-empty string or an object with a string "content"', entry);
+    return name as string;
+  };
+  const additionalSpecialTokens: string[] = [];
+  const addedTokens: string[] = [];
+  const additional = json.additional_special_tokens;
+  if (additional !== undefined && additional !== null) {
+    if (!Array.isArray(additional)) fail('additional_special_tokens', 'an array or null', additional);
+    for (const [k, entry] of (additional as unknown[]).entries())
+      additionalSpecialTokens.push(contentOf(`additional_special_tokens[${k}]`, entry));
+  }
+  const decoder = json.added_tokens_decoder;
+  if (decoder !== undefined && decoder !== null) {
+    if (typeof decoder !== 'object' || Array.isArray(decoder))
+      fail('added_tokens_decoder', 'an object of id → added token, or null', decoder);
+    const entries = Object.entries(decoder as Record<string, unknown>).sort(
+      ([a], [b]) => Number(a) - Number(b),
+    );
+    for (const [id, entry] of entries) {
+      const content = contentOf(`added_tokens_decoder[${JSON.stringify(id)}]`, entry);
+      const isSpecial = (entry as { special?: unknown }).special === true;
+      (isSpecial ? additionalSpecialTokens : addedTokens).push(content);
+    }
+  }
   return {
     lowercase: boolean('do_lower_case'),
     stripAccents: boolean('strip_accents'),
@@ -86,6 +122,8 @@ export function readTokenizerConfig(value: unknown, file = 'tokenizer_config.jso
     neverSplit: (neverSplit as string[] | null | undefined) ?? undefined,
     cleanUpTokenizationSpaces: boolean('clean_up_tokenization_spaces'),
     specialTokens,
+    additionalSpecialTokens,
+    addedTokens,
   };
 }
 

@@ -106,7 +106,8 @@ export function tokenizerFromFiles(files: TokenizerFiles): Tokenizer {
       lowercase: config.lowercase ?? true,
       stripAccents: config.stripAccents,
       handleChineseChars: config.handleChineseChars ?? true,
-      neverSplit: config.neverSplit ?? [],
+      neverSplit: [...(config.neverSplit ?? []), ...config.addedTokens],
+      additionalSpecialTokens: config.additionalSpecialTokens,
       specialTokens: config.specialTokens,
       cleanUpTokenizationSpaces,
     });

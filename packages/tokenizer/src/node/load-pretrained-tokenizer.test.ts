@@ -86,6 +86,22 @@ beforeAll(async () => {
         'special_tokens_map.json': JSON.stringify({ mask_token: { content: '[unused1]', lstrip: false } }),
       },
     },
+    // additional special tokens from both files (transformers takes their union) and a special entry of
+    // added_tokens_decoder; '<note>' is not in vocab.txt, so it takes the next id
+    'clinical/additional': {
+      files: {
+        'vocab.txt': vocab,
+        'tokenizer_config.json': config({
+          additional_special_tokens: ['[unused5]'],
+          added_tokens_decoder: {
+            '8': { content: '[unused7]', lstrip: false, normalized: false, special: true },
+          },
+        }),
+        'special_tokens_map.json': JSON.stringify({
+          additional_special_tokens: [{ content: '<note>', lstrip: false, rstrip: false }],
+        }),
+      },
+    },
     'clinical/roberta': {
       files: { 'vocab.txt': vocab, 'tokenizer_config.json': config({ tokenizer_class: 'RobertaTokenizer' }) },
     },
@@ -142,6 +158,17 @@ describe.skipIf(!hasModel)(`loadPretrainedTokenizer (Node) against HF tokenizers
     const reference = await rust({}, ['[unused1]']);
     const text = 'chest [unused1] pain';
     expect(tokenizer.encode(text).ids).toEqual(await reference(text));
+  });
+
+  it('additional_special_tokens and added_tokens_decoder are matched whole, as HF tokenizers match added special tokens', async () => {
+    const tokenizer = await loadPretrainedTokenizer('clinical/additional', options());
+    const reference = await rust({}, ['[unused5]', '<note>', '[unused7]']);
+    const text = 'chest [unused5] pain<note>and [unused7] DYSPNOEA';
+    const ids = tokenizer.encode(text).ids;
+    expect(ids).toEqual(await reference(text));
+    expect(ids).toContain(tokenizer.tokenToId('[unused5]'));
+    expect(tokenizer.tokenToId('<note>')).toBe(vocab.trimEnd().split('\n').length);
+    expect(tokenizer.decode(ids, { skipSpecialTokens: true })).toBe('chest pain and dyspnoea');
   });
 
   it('loads again from the cache with the Hub stopped or offline, with no request; a local folder wins', async () => {
