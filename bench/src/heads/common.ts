@@ -50,3 +50,11 @@ export const rethreshold = (predictions: readonly NotePrediction[], threshold: n
     ...p,
     ranked: p.ranked.map((c) => ({ ...c, threshold, predicted: c.score >= threshold })),
   }));
+
+/** The heads' label space: the codes of at least 2 fit notes (as the lexical coder's), most frequent first. */
+export function labelSpace(fit: readonly Gold[]): string[] {
+  const counts = new Map<string, number>();
+  for (const note of fit)
+    for (const code of new Set(note.codes)) counts.set(code, (counts.get(code) ?? 0) + 1);
+  return topCodes(fit, Number.MAX_SAFE_INTEGER).filter((code) => counts.get(code)! >= 2);
+}

@@ -8,7 +8,7 @@ import type { NotePrediction } from '@icd/core';
 import { LexicalCoder, mergePredictions, tuneEnsembleWeight } from '@icd/heads';
 import { codePriors, DictionaryCoder, learnTerms, type TermEntry } from '@icd/keybert';
 import { tuneThreshold } from '@icd/metrics';
-import { coderOptions, type GridPoint, grid } from '../keybert/coder-eval.js';
+import { coderOptions, describePoint, type GridPoint, grid } from '../keybert/coder-eval.js';
 import type { BenchNote } from '../keybert/codiesp.js';
 import { f3, goldOf, load, mapOf, rethreshold, seconds } from './common.js';
 import { matrices } from './evaluate.js';
@@ -34,7 +34,35 @@ export interface LexicalContext {
   readonly englishTerms: readonly TermEntry[];
   readonly quick: boolean;
   readonly timings: string[];
+  /** Refit on train and score dev (default true); false when only the settings are wanted (test refit). */
+  readonly devRuns?: boolean;
+  /** The English dictionary grid: 6 points (overlap longest, every code) or all 24 (default 6). */
+  readonly englishGrid?: 6 | 24;
 }
+
+/** Everything chosen on validation for the classic systems: enough to refit them on other notes. */
+export interface ClassicChoice {
+  readonly language: Language;
+  readonly c: number;
+  readonly lexicalValidationMap: number;
+  readonly lexicalThreshold: number;
+  readonly point: GridPoint;
+  readonly dictionaryValidationMap: number;
+  readonly dictionaryThreshold: number;
+  /** λ on the dictionary in the merge and the merge's threshold. */
+  readonly lambda: number;
+  readonly mergedValidationMap: number;
+  readonly mergedThreshold: number;
+  readonly gridPoints: number;
+}
+
+/** The dictionary's terms for notes that may be seen: ICD-10-CM phrases (en) or their X-track spans (es). */
+export const dictionaryTerms = (
+  language: Language,
+  englishTerms: readonly TermEntry[],
+  notes: readonly BenchNote[],
+): readonly TermEntry[] =>
+  language === 'en' ? englishTerms : learnTerms(notes.flatMap((note) => note.evidence));
 
 export const textOf = (language: Language) => (note: BenchNote) => ({
   id: note.id,
@@ -54,10 +82,13 @@ export function tunedThreshold(
 export async function classicSystems(context: LexicalContext): Promise<{
   lexical: SystemRun;
   dictionary: SystemRun;
-  merged: SystemRun & { lambda: number };
+  merged: SystemRun & { lambda: number; threshold: number };
   lexicalC: number;
+  choice: ClassicChoice;
 }> {
-  const { language, train, fit, validation, dev, top50, cGrid, timings } = context;
+  const { language, train, fit, validation, top50, cGrid, timings } = context;
+  const devRuns = context.devRuns !== false;
+  const dev = devRuns ? context.dev : [];
   const toInput = textOf(language);
   const asTraining = (notes: readonly BenchNote[]) =>
     notes.map((note) => ({ text: toInput(note).text, codes: note.codes }));
@@ -79,22 +110,25 @@ export async function classicSystems(context: LexicalContext): Promise<{
     coder.dispose();
   }
   const threshold = tunedThreshold(validation, best.predictions, top50);
-  let clock = performance.now();
-  const lexicalCoder = LexicalCoder.train(asTraining(train), {
-    c: best.c,
-    minDf: 2,
-    minNotesPerCode: 2,
-    threshold,
-  });
-  timings.push(
-    `${language}, TF-IDF + LR refit on ${train.length} train notes: ${seconds(clock).toFixed(1)} s`,
-  );
-  clock = performance.now();
-  const lexicalDev = await lexicalCoder.predict(dev.map(toInput));
-  timings.push(
-    `${language}, TF-IDF + LR predict ${dev.length} dev notes with evidence: ${seconds(clock).toFixed(2)} s`,
-  );
-  lexicalCoder.dispose();
+  let lexicalDev: NotePrediction[] = [];
+  if (devRuns) {
+    let clock = performance.now();
+    const lexicalCoder = LexicalCoder.train(asTraining(train), {
+      c: best.c,
+      minDf: 2,
+      minNotesPerCode: 2,
+      threshold,
+    });
+    timings.push(
+      `${language}, TF-IDF + LR refit on ${train.length} train notes: ${seconds(clock).toFixed(1)} s`,
+    );
+    clock = performance.now();
+    lexicalDev = await lexicalCoder.predict(dev.map(toInput));
+    timings.push(
+      `${language}, TF-IDF + LR predict ${dev.length} dev notes with evidence: ${seconds(clock).toFixed(2)} s`,
+    );
+    lexicalCoder.dispose();
+  }
   const lexical: SystemRun = {
     system: 'TF-IDF + LR',
     chosen: `C ${best.c} (validation MAP ${f3(best.map)}), threshold ${threshold.toPrecision(3)}`,
@@ -103,17 +137,18 @@ export async function classicSystems(context: LexicalContext): Promise<{
   };
 
   // 2. Dictionary: ICD-10-CM phrases (English) or the X-track dictionary (Spanish, from the notes it may see).
-  const termsOf = (notes: readonly BenchNote[]): readonly TermEntry[] =>
-    language === 'en' ? context.englishTerms : learnTerms(notes.flatMap((note) => note.evidence));
-  // The English coder matches ~95,000 ICD-10-CM phrases and takes long to build: 6 grid points there.
+  const termsOf = (notes: readonly BenchNote[]) => dictionaryTerms(language, context.englishTerms, notes);
+  // The English coder matches ~95,000 ICD-10-CM phrases and takes long to build: 6 grid points there
+  // unless all 24 are asked for (ICD_HEADS_EN_DICT_GRID=24).
   const points = context.quick
     ? grid().slice(0, 2)
-    : language === 'en'
+    : language === 'en' && context.englishGrid !== 24
       ? grid().filter((point) => point.overlap === 'longest' && !point.trainCodesOnly)
       : grid();
   let bestPoint: GridPoint = points[0]!;
   let bestMap = -1;
   const fitTerms = termsOf(fit);
+  const gridClock = performance.now();
   for (const point of points) {
     const coder = new DictionaryCoder(coderOptions(point, fitTerms, codePriors(fit)));
     const map = mapOf(
@@ -127,12 +162,19 @@ export async function classicSystems(context: LexicalContext): Promise<{
     evidence: false,
     topK: 1000,
   });
-  const dictionaryCoder = new DictionaryCoder(coderOptions(bestPoint, termsOf(train), codePriors(train)));
-  const dictionaryDevRaw = await dictionaryCoder.predict(dev.map(toInput), { topK: 1000 });
+  timings.push(
+    `${language}, DictionaryCoder grid of ${points.length} points on validation: ${seconds(gridClock).toFixed(0)} s (load ${load()})`,
+  );
+  const dictionaryDevRaw = devRuns
+    ? await new DictionaryCoder(coderOptions(bestPoint, termsOf(train), codePriors(train))).predict(
+        dev.map(toInput),
+        { topK: 1000 },
+      )
+    : [];
   const dictionaryThreshold = tunedThreshold(validation, dictionaryValidation, top50);
   const dictionary: SystemRun = {
     system: 'DictionaryCoder',
-    chosen: `${language === 'en' ? 'ICD-10-CM phrases' : 'X-track dictionary'}; validation MAP ${f3(bestMap)}, threshold ${dictionaryThreshold.toPrecision(3)}`,
+    chosen: `${language === 'en' ? 'ICD-10-CM phrases' : 'X-track dictionary'} (${describePoint(bestPoint)}; ${points.length} grid points); validation MAP ${f3(bestMap)}, threshold ${dictionaryThreshold.toPrecision(3)}`,
     validation: rethreshold(dictionaryValidation, dictionaryThreshold),
     dev: rethreshold(dictionaryDevRaw, dictionaryThreshold),
   };
@@ -146,7 +188,20 @@ export async function classicSystems(context: LexicalContext): Promise<{
     validation,
     top50,
   );
-  return { lexical, dictionary, merged, lexicalC: best.c };
+  const choice: ClassicChoice = {
+    language,
+    c: best.c,
+    lexicalValidationMap: best.map,
+    lexicalThreshold: threshold,
+    point: bestPoint,
+    dictionaryValidationMap: bestMap,
+    dictionaryThreshold,
+    lambda: merged.lambda,
+    mergedValidationMap: merged.validationMap,
+    mergedThreshold: merged.threshold,
+    gridPoints: points.length,
+  };
+  return { lexical, dictionary, merged, lexicalC: best.c, choice };
 }
 
 /** λ·a + (1 − λ)·b with λ and the merged threshold tuned on validation. */
@@ -157,7 +212,7 @@ export function mergeRuns(
   b: SystemRun,
   validation: readonly BenchNote[],
   top50: readonly string[],
-): SystemRun & { lambda: number } {
+): SystemRun & { lambda: number; threshold: number; validationMap: number } {
   const tuned = tuneEnsembleWeight(goldOf(validation), a.validation, b.validation);
   const mergedValidation = mergePredictions(a.validation, b.validation, tuned.lambda);
   const threshold = tunedThreshold(validation, mergedValidation, top50);
@@ -165,7 +220,9 @@ export function mergeRuns(
     system,
     chosen: `λ ${tuned.lambda} on ${aName} (validation MAP ${f3(tuned.value)}), threshold ${threshold.toPrecision(3)}`,
     validation: rethreshold(mergedValidation, threshold),
-    dev: mergePredictions(a.dev, b.dev, tuned.lambda, { threshold }),
+    dev: a.dev.length === 0 ? [] : mergePredictions(a.dev, b.dev, tuned.lambda, { threshold }),
     lambda: tuned.lambda,
+    threshold,
+    validationMap: tuned.value,
   };
 }

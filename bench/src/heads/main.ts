@@ -8,7 +8,15 @@
  * Writes docs/benchmarks/heads.md (`--quick`: a small smoke run written to checkpoints/heads/quick.md)
  * and CodiEsp run files under checkpoints/heads/.
  *
- * Run: pnpm bench heads [--quick]   (ICD_HEADS_QUICK=1 works too; ICD_HEADS_C=100,300 sets the C grid)
+ * Run: pnpm bench heads [--quick]   (ICD_HEADS_QUICK=1 works too; ICD_HEADS_C=100,300 sets the C grid;
+ * ICD_HEADS_EN_DICT_GRID=24 tries all 24 English dictionary grid points instead of 6;
+ * ICD_HEADS_FILTER_GRID=filter:256,sample:256,... the Key-BERT filter settings)
+ * Parts alone: pnpm bench heads --only=keybert-filter,test-refit (or ICD_HEADS_ONLY=...; ICD_HEADS_LANGUAGES=en
+ * for one language) runs only those sections, reusing the cached states, and writes
+ * checkpoints/heads/only-<sections>.md instead of the page:
+ *   keybert-filter  the "+ Key-BERT filtering" ablation row (label attention on filtered notes)
+ *   test-refit      TF-IDF + LR and the dictionary + TF-IDF LR merge refit on train + dev with the settings
+ *                   chosen on validation, test predictions written to checkpoints/heads/test-<language>-<system>.tsv
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -26,12 +34,20 @@ import {
   LabelAttention,
   LexicalCoder,
 } from '@icd/heads';
-import { icd10CmTerms } from '@icd/keybert';
+import { icd10CmTerms, learnTerms, TermMatcher } from '@icd/keybert';
 import { type BenchNote, codiespPath, loadBenchNotes } from '../keybert/codiesp.js';
-import { f3, load, mapOf, Page, rethreshold, seconds, topCodes } from './common.js';
+import { f3, labelSpace, load, mapOf, Page, rethreshold, seconds, topCodes } from './common.js';
 import { figures, runFile } from './evaluate.js';
 import { evidenceHeader, evidenceRow, syntheticEvidence, xTrackEvidence } from './evidence.js';
-import { classicSystems, type Language, mergeRuns, type SystemRun, tunedThreshold } from './lexical.js';
+import { type FilterRow, filterGrid, keybertFilterRow } from './keybert-filter.js';
+import {
+  type ClassicChoice,
+  classicSystems,
+  type Language,
+  mergeRuns,
+  type SystemRun,
+  tunedThreshold,
+} from './lexical.js';
 import {
   cachedStates,
   extendLabels,
@@ -45,6 +61,7 @@ import {
 import { procedureSystems } from './procedures.js';
 import { memoryLines, speedLines } from './speed.js';
 import { syntheticSplit, topOne, topOneAccuracy } from './synthetic.js';
+import { choiceKey, choicePath, loadTestTexts, readChoice, testRefit, writeChoice } from './test-refit.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const sharedDir = process.env.ICD_SHARED_DIR ?? join(root, '..', 'shared');
@@ -57,10 +74,28 @@ if (!existsSync(join(codiespDir, 'train')) || !existsSync(icd10cmDir)) {
 const quick = process.argv.includes('--quick') || process.env.ICD_HEADS_QUICK === '1';
 const cGrid = (process.env.ICD_HEADS_C ?? (quick ? '300' : '100,300')).split(',').map(Number);
 const resamples = quick ? 50 : 200;
+const sections = ['test-refit', 'keybert-filter'] as const;
+type Section = (typeof sections)[number];
+const onlyArg =
+  process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ??
+  process.env.ICD_HEADS_ONLY;
+const only = onlyArg === undefined ? undefined : (onlyArg.split(',').filter(Boolean) as Section[]);
+for (const name of only ?? [])
+  if (!sections.includes(name)) {
+    console.error(`heads bench: --only takes ${sections.join(', ')}; not '${name}'.`);
+    process.exit(2);
+  }
+const languages = (process.env.ICD_HEADS_LANGUAGES ?? 'en,es').split(',') as Language[];
+const englishGrid = process.env.ICD_HEADS_EN_DICT_GRID === '24' ? 24 : 6;
+const filterSettings = filterGrid(process.env.ICD_HEADS_FILTER_GRID, quick);
 const runsDir = join(root, 'checkpoints', 'heads');
 mkdirSync(runsDir, { recursive: true });
 const page = new Page();
-const target = quick ? join(runsDir, 'quick.md') : join(root, 'docs', 'benchmarks', 'heads.md');
+const target = only
+  ? join(runsDir, `only-${only.join('-')}${quick ? '-quick' : ''}.md`)
+  : quick
+    ? join(runsDir, 'quick.md')
+    : join(root, 'docs', 'benchmarks', 'heads.md');
 /** Writes what there is so far (a crash late in the run keeps the figures before it). */
 const flush = () => writeFileSync(join(runsDir, `partial${quick ? '-quick' : ''}.md`), page.text());
 const { out } = page;
@@ -73,7 +108,7 @@ out(
   `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; load average at start ${load()} (a shared machine: timings are noisy).`,
 );
 out(
-  `Command: \`${process.env.ICD_HEADS_C ? `ICD_HEADS_C=${process.env.ICD_HEADS_C} ` : ''}pnpm bench heads${quick ? ' --quick' : ''}\` (bench/src/heads/main.ts); C grid ${cGrid.join(', ')}.`,
+  `Command: \`${['ICD_HEADS_C', 'ICD_HEADS_EN_DICT_GRID', 'ICD_HEADS_FILTER_GRID', 'ICD_HEADS_LANGUAGES'].map((name) => (process.env[name] ? `${name}=${process.env[name]} ` : '')).join('')}pnpm bench heads${quick ? ' --quick' : ''}${only ? ` --only=${only.join(',')}` : ''}\` (bench/src/heads/main.ts); C grid ${cGrid.join(', ')}; English dictionary grid ${englishGrid} points; Key-BERT filter settings ${filterSettings.map((setting) => `${setting.method}:${setting.budget}`).join(', ')}.`,
 );
 out();
 
@@ -131,9 +166,166 @@ const epochs = quick ? 2 : Number(process.env.ICD_HEADS_EPOCHS ?? 4);
 const headLearningRate = 2e-3;
 const neuralNotes: string[] = [];
 const speed: string[] = [];
-for (const language of ['en', 'es'] as const) {
+const suffix = quick ? '-quick' : '';
+const filterLines: string[] = [];
+const testRows: string[] = [];
+const testFiles: string[] = [];
+
+/** The dictionary of the Key-BERT filter: ICD-10-CM phrases (en) or the X-track spans of fit / train (es). */
+function filterDictionary(language: Language) {
+  const matchers = new Map<string, TermMatcher>();
+  const matcherFor = (part: 'fit' | 'train') => {
+    const name = language === 'en' ? 'all' : part;
+    if (!matchers.has(name))
+      matchers.set(
+        name,
+        new TermMatcher(
+          language === 'en'
+            ? englishTerms
+            : learnTerms((part === 'fit' ? fit : train).flatMap((note) => note.evidence)),
+        ),
+      );
+    return matchers.get(name)!;
+  };
+  const dictionaryName = (part: 'fit' | 'train') =>
+    language === 'en' ? 'ICD-10-CM phrases' : `X-track dictionary of the ${part} notes`;
+  return { matcherFor, dictionaryName };
+}
+
+/** The "+ Key-BERT filtering" row of one language (its settings on validation), with its checks. */
+async function filterSection(
+  language: Language,
+  corpus: Awaited<ReturnType<typeof loadEncoder>>,
+  labels: readonly string[],
+): Promise<FilterRow> {
+  const result = await keybertFilterRow({
+    language,
+    corpus,
+    runsDir,
+    suffix,
+    train,
+    fit,
+    validation,
+    dev,
+    labels,
+    top50,
+    epochs,
+    learningRate: headLearningRate,
+    grid: filterSettings,
+    ...filterDictionary(language),
+    timings,
+  });
+  row(language, result.run);
+  filterLines.push(
+    ...result.gridLines,
+    `${language}, dev evidence of the chosen setting: ${result.evidence.spans} spans, ${result.evidence.mismatched} not equal to the original note's text at their offsets (note.slice(start, end) === text); ${result.coderCheck}`,
+  );
+  if (language === 'es')
+    evidenceLines.push(
+      evidenceRow('CodiEsp-X dev (es)', result.run.system, xTrackEvidence(dev, result.run.dev)),
+    );
+  return result;
+}
+
+/** Test predictions of one language: the settings chosen on validation, refit on train + dev. */
+async function testSection(language: Language, known?: ClassicChoice) {
+  const points = quick ? 2 : language === 'en' ? englishGrid : 24;
+  const key = choiceKey(train, cGrid, points);
+  const path = choicePath(runsDir, language, quick);
+  let choice = known ?? readChoice(path, key);
+  if (choice === undefined) {
+    const clock = performance.now();
+    const context = { language, train, fit, validation, dev, top50, cGrid, englishTerms, quick, timings };
+    choice = (await classicSystems({ ...context, devRuns: false, englishGrid })).choice;
+    writeChoice(path, key, choice);
+    timings.push(
+      `${language}, test refit: the validation choices (C grid, ${points} dictionary points, λ) in ${seconds(clock).toFixed(0)} s (load ${load()})`,
+    );
+  } else if (known === undefined)
+    timings.push(`${language}, test refit: the validation choices read from ${path}`);
+  let test = await loadTestTexts(codiespDir, language);
+  if (quick) test = test.slice(0, 20);
+  const result = await testRefit({
+    language,
+    train,
+    dev,
+    test,
+    choice,
+    englishTerms,
+    runsDir,
+    suffix,
+    timings,
+  });
+  testRows.push(...result.rows);
+  testFiles.push(...result.files);
+}
+
+function writeSections(emit: (line?: string) => void = out) {
+  if (filterLines.length > 0) {
+    emit('### + Key-BERT filtering: the settings tried (validation MAP of label attention trained on fit)');
+    emit();
+    for (const line of filterLines) emit(`- ${line}`);
+    emit();
+  }
+  if (testRows.length > 0) {
+    emit('### Test predictions (refit on train + dev with the settings chosen on validation)');
+    emit();
+    emit(
+      `TF-IDF + LR and the dictionary + TF-IDF LR merge refit on the ${train.length + dev.length} train + dev notes with the settings chosen on the validation split; the ${quick ? 20 : 250} CodiEsp test texts predicted, never scored or tuned on (their labels are held out). Run files in the official format (\`docid<TAB>code<TAB>score\`, best first; every ranked code, for MAP). Alone: \`pnpm bench heads --only=test-refit\` (reads the validation choices from checkpoints/heads/chosen-<language>.json when the full run wrote them).`,
+    );
+    emit();
+    emit(
+      '| language | system | settings chosen on validation | test texts | rows | texts with a code over the threshold | run file |',
+    );
+    emit('| --- | --- | --- | ---: | ---: | ---: | --- |');
+    for (const line of testRows) emit(line);
+    emit();
+  }
+}
+
+if (only) {
+  // The tail of the page (sections, evidence, timings) after the rows so far, written after every step so
+  // that a run cut short keeps what it did.
+  const writeOnly = () => {
+    const tail = new Page();
+    tail.out();
+    writeSections(tail.out);
+    if (evidenceLines.length > 0) {
+      tail.out('### Evidence, sentence level (as the page)');
+      tail.out();
+      for (const line of [...evidenceHeader, ...evidenceLines]) tail.out(line);
+      tail.out();
+    }
+    tail.out('### Timings');
+    tail.out();
+    for (const line of timings) tail.out(`- ${line}`);
+    tail.out(`- these parts: ${seconds(started).toFixed(0)} s; load average at the end ${load()}`);
+    writeFileSync(target, `${page.text()}${tail.text()}`);
+  };
+  // The test predictions first (cheap), then the filter rows, one language after the other.
+  for (const section of sections.filter((name) => only.includes(name)))
+    for (const language of languages) {
+      if (section === 'test-refit') await testSection(language);
+      else {
+        const modelDir = join(root, 'checkpoints', `codiesp-${language}-tiny-v8000-s42`, 'model');
+        const corpus = await loadEncoder(modelDir, 128);
+        await filterSection(language, corpus, labelSpace(fit));
+        corpus.encoder.dispose();
+      }
+      writeOnly();
+    }
+  console.log(`wrote ${target}`);
+  process.exit(0);
+}
+
+for (const language of languages) {
   const context = { language, train, fit, validation, dev, top50, cGrid, englishTerms, quick, timings };
-  const classic = await classicSystems(context);
+  const classic = await classicSystems({ ...context, englishGrid });
+  writeChoice(
+    choicePath(runsDir, language, quick),
+    choiceKey(train, cGrid, classic.choice.gridPoints),
+    classic.choice,
+  );
   if (language === 'en') {
     // The floor: every dev note gets the same ranking, codes by their number of train notes.
     const prior = topCodes(train, 1000);
@@ -169,6 +361,7 @@ for (const language of ['en', 'es'] as const) {
     console.error(error);
     neuralNotes.push(`${language}: the neural section failed: ${(error as Error).message}`);
   }
+  await testSection(language, classic.choice);
 }
 
 async function neuralSection(language: Language, classic: Awaited<ReturnType<typeof classicSystems>>) {
@@ -181,7 +374,6 @@ async function neuralSection(language: Language, classic: Awaited<ReturnType<typ
   const corpus = await loadEncoder(modelDir, 128);
   const asCacheable = (notes: readonly BenchNote[]) =>
     notes.map((note) => ({ id: note.id, text: language === 'en' ? note.en : note.es, codes: note.codes }));
-  const suffix = quick ? '-quick' : '';
   const trainStates = await cachedStates(
     corpus,
     runsDir,
@@ -200,10 +392,7 @@ async function neuralSection(language: Language, classic: Awaited<ReturnType<typ
   const fitStates = fit.map((note) => byId.get(note.id)!);
   const validationStates = validation.map((note) => byId.get(note.id)!);
   // Label space: the codes of at least 2 fit notes (as the lexical coder's), most frequent first.
-  const fitCounts = new Map<string, number>();
-  for (const note of fit)
-    for (const code of new Set(note.codes)) fitCounts.set(code, (fitCounts.get(code) ?? 0) + 1);
-  const labels = topCodes(fit, Number.MAX_SAFE_INTEGER).filter((code) => fitCounts.get(code)! >= 2);
+  const labels = labelSpace(fit);
   const hiddenSize = corpus.encoder.info.hiddenSize;
   const variants: {
     system: string;
@@ -334,6 +523,9 @@ async function neuralSection(language: Language, classic: Awaited<ReturnType<typ
     row(language, run);
     if (run.validationMap > best.validationMap) best = run;
   }
+  // + Key-BERT filtering: label attention on notes shortened by @icd/keybert, the setting on validation.
+  const filtered = (await filterSection(language, corpus, labels)).run;
+  if (filtered.validationMap > best.validationMap) best = filtered;
   const withLexical = mergeRuns(
     `${best.system} + TF-IDF LR (λ)`,
     best.system,
@@ -433,6 +625,7 @@ for (const language of ['en', 'es'] as const) {
   );
 }
 out();
+writeSections();
 out(
   'Reference figures (issue 14, an independent scikit-learn run on English dev with C = 300 and threshold 0.04 chosen ON DEV): TF-IDF + LR MAP 0.198, µF1-50 0.439, macro-F1-50 0.334, macro-AUC-50 0.896, P@5-50 0.294; dictionary + TF-IDF LR merge dev MAP: English 0.272, Spanish 0.519.',
 );

@@ -17,6 +17,7 @@ import {
   LabelAttention,
   trainHead,
 } from '@icd/heads';
+import type { KeptText } from '@icd/keybert';
 import { loadTokenizer } from '@icd/tokenizer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { load, seconds } from './common.js';
@@ -45,11 +46,13 @@ export async function cachedStates(
   name: string,
   notes: readonly { id: string; text: string; codes: readonly string[] }[],
   timings: string[],
+  /** What else the texts depend on (a Key-BERT filter's settings): keys the cache with a hash of the texts too. */
+  textSettings?: unknown,
 ): Promise<CachedNote[]> {
   const settings = { windowLength: corpus.windowLength, stride: 0 };
   const key = cacheKey(
     corpus.modelDir,
-    settings,
+    textSettings === undefined ? settings : { ...settings, text: textSettings, texts: textHash(notes) },
     notes.map((note) => note.id),
   );
   const path = join(cacheDir, `hidden-${name}`);
@@ -74,12 +77,25 @@ export async function cachedStates(
   return [...cache.notes];
 }
 
+/** FNV-1a of every text (a cache of filtered texts is stale when a filter's output changes). */
+function textHash(notes: readonly { text: string }[]): string {
+  let hash = 2166136261;
+  for (const note of notes)
+    for (let i = 0; i < note.text.length; i++) hash = Math.imul(hash ^ note.text.charCodeAt(i), 16777619);
+  return (hash >>> 0).toString(16);
+}
+
 export interface ScoreOptions {
   /** One threshold (global) for `predicted`. */
   readonly threshold: number;
   /** Evidence spans for predicted codes (label attention heads only). */
   readonly evidence: boolean;
   readonly topK?: number;
+  /**
+   * Notes whose cached text is a Key-BERT-filtered text: spans never cross a kept passage and are mapped
+   * back to the original note through `toOriginal` (as `HeadCoder` does with its `filter`).
+   */
+  readonly kept?: ReadonlyMap<string, KeptText>;
 }
 
 /**
@@ -114,18 +130,15 @@ export async function scoreCached(
       );
       const values = (await rows.data()) as Float32Array;
       rows.dispose();
+      const kept = options.kept?.get(note.id);
       predictedRows.forEach((label, row) => {
-        evidence.set(
-          label,
-          attentionEvidence(
-            note.text,
-            note.windows.offsets,
-            values.subarray(row * tokens, (row + 1) * tokens),
-            {
-              maxEvidence: 3,
-            },
-          ),
+        const spans = attentionEvidence(
+          note.text,
+          note.windows.offsets,
+          values.subarray(row * tokens, (row + 1) * tokens),
+          { maxEvidence: 3, ...(kept ? { boundaries: kept.keptStarts } : {}) },
         );
+        evidence.set(label, kept ? toOriginalSpans(spans, kept) : spans);
       });
     }
     attention?.dispose();
@@ -139,6 +152,18 @@ export async function scoreCached(
     results.push({ noteId: note.id, ranked, evidenceSource: attention ? 'attention' : 'none' });
   }
   return results;
+}
+
+/** Spans of a filtered text mapped to the original note (those that do not map whole are dropped). */
+export function toOriginalSpans(spans: readonly Evidence[], kept: KeptText): Evidence[] {
+  const original: Evidence[] = [];
+  for (const span of spans) {
+    const start = kept.toOriginal(span.start);
+    const end = kept.toOriginal(span.end);
+    if (start === undefined || end === undefined || end - start !== span.end - span.start) continue;
+    original.push({ ...span, start, end });
+  }
+  return original;
 }
 
 export interface TrainedHead {
