@@ -128,6 +128,45 @@ describe('icd train with model.kind heads', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 30_000);
 
+  it('a [CLS] head over a tunable encoder: dictionary / sentence evidence from the folder, no attention', async () => {
+    const before = tf.memory().numTensors;
+    const out = join(directory, 'cls');
+    const flags = ['--set', 'model.knowledgeInjection=false', '--set', 'model.descriptionQueries=false'];
+    const trained = await icd([
+      'train',
+      '--config',
+      config,
+      '--head',
+      'cls',
+      ...flags,
+      '--set',
+      'model.freezePlm=false',
+      '--epochs',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(trained.stdout).not.toContain('"error"');
+    expect(trained.code).toBe(0);
+    expect(JSON.parse(trained.stdout).details).toMatchObject({
+      head: 'cls',
+      headType: 'cls',
+      frozenEncoder: false,
+    });
+    const metadata = JSON.parse(await readFile(join(out, 'pipeline.json'), 'utf8'));
+    expect(metadata.kind).toBe('heads');
+    expect(metadata.evidenceTerms.length).toBeGreaterThan(0);
+    const text = 'Known atrial fibrillation, on apixaban.';
+    const run = await icd(['predict', '--model', out, '-', '--format', 'json', '--threshold', '0'], text);
+    expect(run.code).toBe(0);
+    const [prediction] = [JSON.parse(run.stdout)].flat();
+    expect(['dictionary', 'sentence']).toContain(prediction.evidenceSource);
+    for (const code of prediction.codes)
+      for (const span of code.evidence) expect(text.slice(span.start, span.end)).toBe(span.text);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 20_000);
+
   it('icd eval figures agree with @icd/metrics on the loaded folder’s predictions', async () => {
     const before = tf.memory().numTensors;
     const evaluated = await icd(['eval', '--config', config, '--model', folder, '--json', '--no-baseline']);
@@ -243,6 +282,12 @@ describe('icd search over heads settings', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(records.map((record) => record.trial)).toEqual([0, 1, 2]);
+    // Seed 5 draws both head types among the three trials (label attention, cls, label attention).
+    expect(records.map((record) => record.parameters.head)).toEqual([
+      'label-attention',
+      'cls',
+      'label-attention',
+    ]);
     for (const record of records) {
       expect(record.kind).toBe('heads');
       expect(record.value).toBe(record.metrics.microF1);

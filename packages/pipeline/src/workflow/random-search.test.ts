@@ -5,9 +5,13 @@ import { DataFormatError } from '@icd/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   appendTrial,
+  DEFAULT_HEAD_SEARCH_SPACE,
   DEFAULT_SEARCH_SPACE,
+  headTrialConfig,
   readTrialLog,
+  sampleHeadTrial,
   sampleTrial,
+  searchSpaceOf,
   type TrialRecord,
   trialConfig,
 } from './random-search.js';
@@ -18,6 +22,70 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(directory, { recursive: true, force: true });
+});
+
+describe('sampleHeadTrial / headTrialConfig', () => {
+  it('draws head settings inside the space, log-uniform head rates, both head types', () => {
+    const draws = Array.from({ length: 200 }, (_, trial) =>
+      sampleHeadTrial(DEFAULT_HEAD_SEARCH_SPACE, 3, trial),
+    );
+    for (const p of draws) {
+      expect(p.headLearningRate).toBeGreaterThanOrEqual(1e-4);
+      expect(p.headLearningRate).toBeLessThanOrEqual(1e-2);
+      expect([4, 8, 16]).toContain(p.batchSize);
+      expect([5, 10, 20]).toContain(p.epochs);
+      expect(p.dropout).toBeGreaterThanOrEqual(0);
+      expect(p.dropout).toBeLessThanOrEqual(0.3);
+    }
+    expect(sampleHeadTrial(DEFAULT_HEAD_SEARCH_SPACE, 3, 17)).toEqual(draws[17]);
+    // Log-uniform over [1e-4, 1e-2]: about half below the geometric mean 1e-3 (binomial, n = 200).
+    const below = draws.filter((p) => p.headLearningRate < 1e-3).length;
+    expect(below).toBeGreaterThan(70);
+    expect(below).toBeLessThan(130);
+    const cls = draws.filter((p) => p.head === 'cls').length;
+    expect(cls).toBeGreaterThan(70);
+    expect(cls).toBeLessThan(130);
+    expect(searchSpaceOf({ model: { kind: 'heads' } }).epochs).toEqual([5, 10, 20]);
+    expect(searchSpaceOf({ model: { kind: 'heads' }, search: { space: { head: ['cls'] } } }).head).toEqual([
+      'cls',
+    ]);
+  });
+
+  it('writes the trial into the config; a cls trial drops the label-attention fields', () => {
+    const base = {
+      model: {
+        kind: 'heads' as const,
+        knowledgeInjection: true,
+        descriptionQueries: true,
+        projectionSize: 8,
+      },
+      train: { learningRates: { plm: 1e-5 } },
+    };
+    const parameters = {
+      headLearningRate: 0.002,
+      plmLearningRate: 3e-5,
+      batchSize: 4,
+      accumulationSteps: 2,
+      dropout: 0.1,
+      epochs: 5,
+      head: 'cls' as const,
+    };
+    const cls = headTrialConfig(base, parameters);
+    expect(cls.model).toEqual({ kind: 'heads', head: 'cls', dropout: 0.1 });
+    expect(cls.train).toMatchObject({ epochs: 5, batchSize: 4, accumulationSteps: 2 });
+    // A frozen encoder (the default) keeps the base PLM rate; the head's is the trial's.
+    expect(cls.train?.learningRates).toEqual({ plm: 1e-5, head: 0.002 });
+    const attention = headTrialConfig(
+      { ...base, model: { ...base.model, freezePlm: false } },
+      { ...parameters, head: 'label-attention' },
+    );
+    expect(attention.model).toMatchObject({
+      head: 'label-attention',
+      knowledgeInjection: true,
+      projectionSize: 8,
+    });
+    expect(attention.train?.learningRates).toEqual({ plm: 3e-5, head: 0.002 });
+  });
 });
 
 describe('sampleTrial', () => {
