@@ -23,6 +23,7 @@ import type { CachedNote } from '../training/hidden-state-cache.js';
 import {
   encodeNoteWindows,
   type NoteWindows,
+  nextTurn,
   noteWindows,
   padTokenIdOf,
   resolveWindowSettings,
@@ -161,10 +162,13 @@ export class HeadCoder implements Coder {
     checkPredictArguments(fn, notes, options);
     const results: NotePrediction[] = [];
     for (let first = 0; first < notes.length; first += this.batchSize) {
+      // A turn of the event loop between batches, so that a timer (a request timeout) can abort.
+      if (first > 0 && options.signal) await nextTurn();
       options.signal?.throwIfAborted();
       const batch = notes.slice(first, first + this.batchSize);
       results.push(...(await this.predictBatch(batch, options)));
     }
+    if (options.signal) await nextTurn();
     options.signal?.throwIfAborted();
     return results;
   }
@@ -199,6 +203,7 @@ export class HeadCoder implements Coder {
     });
     const results: NotePrediction[] = [];
     for (let first = 0; first < notes.length; first += this.batchSize) {
+      if (first > 0 && options.signal) await nextTurn();
       options.signal?.throwIfAborted();
       const batch = notes.slice(first, first + this.batchSize);
       const texts = batch.map((note) => note.text);
@@ -213,6 +218,7 @@ export class HeadCoder implements Coder {
         )),
       );
     }
+    options.signal?.throwIfAborted();
     return results;
   }
 

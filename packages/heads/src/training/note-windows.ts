@@ -114,6 +114,9 @@ export function noteWindows(tokenizer: TokenizerLike, text: string, settings: Wi
   return { ids, typeIds, offsets, windowStarts, windowCount: windows.length };
 }
 
+/** Resolves on a later turn of the event loop (a macrotask; browser-safe, unlike `setImmediate`). */
+export const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * Runs `encoder.encode` over the windows of several notes, `batchSize` windows per call (padded to the
  * longest in the call), and returns each note's concatenated `[tokens, hidden]` states.
@@ -136,6 +139,9 @@ export async function encodeNoteWindows(
     for (let window = 0; window < note.windowCount; window++) all.push({ note: index, window });
   });
   for (let first = 0; first < all.length; first += batchSize) {
+    // A turn of the event loop between encoder calls: tfjs' CPU and WASM backends resolve at once, so
+    // without it a timer (a request timeout's AbortSignal) could not fire during a long note.
+    if (first > 0 && signal) await nextTurn();
     signal?.throwIfAborted();
     const group = all.slice(first, first + batchSize);
     const spans = group.map(({ note, window }) => {

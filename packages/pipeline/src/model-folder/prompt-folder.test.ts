@@ -86,5 +86,20 @@ describe('a prompt model in a model folder', () => {
     direct.dispose();
     const promptLeak = tf.memory().numTensors - start;
     expect(pipelineLeak).toBe(promptLeak);
+    expect(pipelineLeak).toBe(0);
+  });
+
+  it('load → dispose of a prompt model folder leaves tf.memory().numTensors unchanged', async () => {
+    const model = tinyPromptModel();
+    const codeSet = codeSetFromList(model.labels, [
+      { code: 'I21.9', display: 'Acute myocardial infarction, unspecified' },
+      { code: 'J18.9', display: 'Pneumonia, unspecified organism' },
+      { code: 'I50.9', display: 'Heart failure, unspecified' },
+    ]);
+    const files = await modelFolderFiles(model, { name: 'tiny-prompt', codeSet, hashes: HASHES });
+    model.dispose();
+    const before = tf.memory().numTensors;
+    for (let round = 0; round < 3; round += 1) (await loadModelFolder(files)).dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -2,7 +2,7 @@ import { selectBackend } from '@icd/bert';
 import { createTinyBert } from '@icd/bert/test';
 import { ManualTemplate, PromptForClassification, SoftVerbalizer } from '@icd/prompt';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RecordingCoder } from '../test-support/test-coders.js';
 import { type CodingService, createCodingService } from './create-coding-service.js';
 
@@ -73,6 +73,35 @@ describe('the coding service over a tfjs prompt model', () => {
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('a timed-out request stops inside one long predict call (504), between its batches, and leaves no tensor behind', async () => {
+    // One predict call of 200 notes (maxBatchSize 256): 100 forward passes of 2 notes unless the
+    // request timeout's signal stops the model between its batches.
+    const long = createCodingService({
+      coder: model,
+      requestTimeoutMs: 30,
+      maxBatchSize: 256,
+      maxNotesPerRequest: 256,
+    });
+    const forward = vi.spyOn(model, 'forward');
+    try {
+      await long.coding.model;
+      await model.predict([{ id: 'warm', text: texts[0]! }]);
+      forward.mockClear();
+      const before = tf.memory().numTensors;
+      const notes = Array.from({ length: 200 }, (_, i) => ({ id: `l${i}`, text: texts[i % 4]! }));
+      const response = await long.inject({ method: 'POST', url: '/v1/code', payload: { notes } });
+      expect(response.statusCode).toBe(504);
+      expect(response.json().error).toBe('timeout');
+      await long.coding.batcher()!.idle();
+      expect(forward.mock.calls.length).toBeGreaterThan(0);
+      expect(forward.mock.calls.length).toBeLessThan(100);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      forward.mockRestore();
+      await long.close();
     }
   });
 });

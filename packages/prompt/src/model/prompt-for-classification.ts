@@ -13,6 +13,9 @@ import { maskOutputsFromHidden } from '../verbalizers/mask-outputs.js';
 import type { Verbalizer } from '../verbalizers/verbalizer.js';
 import { rankPredictions } from './rank-predictions.js';
 
+/** Resolves on a later turn of the event loop (a macrotask; browser-safe, unlike `setImmediate`). */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * The masked LM a prompt model runs: `@icd/core`'s differentiable masked-LM contract on TensorFlow.js
  * (`@icd/bert`'s `BertForMaskedLM` implements it).
@@ -220,16 +223,24 @@ export class PromptForClassification implements Coder {
   ): Promise<T[]> {
     const out: T[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
-      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+      // A turn of the event loop between batches: on tfjs' CPU and WASM backends `data()` resolves
+      // at once, so without it a timer (a request timeout's AbortSignal) could not fire mid-call.
+      if (start > 0) await nextTurn();
+      signal?.throwIfAborted();
       const batch = this.template.wrapBatch(inputs.slice(start, start + this.batchSize));
       const result = run(batch);
-      const data = (await result.data()) as Float32Array;
+      let data: Float32Array;
+      try {
+        data = (await result.data()) as Float32Array;
+      } finally {
+        result.dispose();
+      }
       const width = result.shape[1];
-      result.dispose();
       for (let r = 0; r * width < data.length; r += 1)
         out.push(collect(data.subarray(r * width, (r + 1) * width), width));
     }
-    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+    if (signal) await nextTurn();
+    signal?.throwIfAborted();
     return out;
   }
 

@@ -59,12 +59,11 @@ export class MixedTemplate extends Template {
     const { numSoftTokens, initialTokenIds, units } = numbering!;
     this.numSoftTokens = numSoftTokens;
     this.softTokenIds = units.map((unit) => unit.softId);
-    this.weights = new Map([
-      [
-        'soft_embedding.weight',
-        tf.variable(this.initialEmbedding(options, initialTokenIds), true, undefined),
-      ],
-    ]);
+    // tf.variable keeps the initial tensor's data but not the tensor: dispose it (a tensor per load).
+    const initial = this.initialEmbedding(options, initialTokenIds);
+    const variable = tf.variable(initial, true, undefined);
+    initial.dispose();
+    this.weights = new Map([['soft_embedding.weight', variable]]);
   }
 
   private initialEmbedding(

@@ -67,7 +67,11 @@ export class SoftTemplate extends Template {
       numTokens,
     );
     this.numTokens = numTokens;
-    this.weights = new Map([['soft_embeds', tf.variable(this.initialPrompt(options), true, undefined)]]);
+    // tf.variable keeps the initial tensor's data but not the tensor: dispose it (a tensor per load).
+    const initial = this.initialPrompt(options);
+    const variable = tf.variable(initial, true, undefined);
+    initial.dispose();
+    this.weights = new Map([['soft_embeds', variable]]);
   }
 
   private initialPrompt(options: SoftTemplateOptions): tf.Tensor2D {

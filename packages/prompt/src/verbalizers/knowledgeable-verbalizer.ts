@@ -63,7 +63,11 @@ export class KnowledgeableVerbalizer extends ManualVerbalizer {
     const shape: [number, number] = [this.table.numClasses, this.table.maxWords];
     if (saved && (saved.rank !== 2 || saved.shape[0] !== shape[0] || saved.shape[1] !== shape[1]))
       invalidArgument('KnowledgeableVerbalizer', 'wordWeights', `a [${shape}] tensor`, saved.shape);
-    return tf.variable(saved ? saved.clone() : tf.zeros(shape), true);
+    // tf.variable keeps the initial tensor's data but not the tensor: dispose it (a tensor per load).
+    const initial = saved ? saved.clone() : tf.zeros(shape);
+    const variable = tf.variable(initial, true);
+    initial.dispose();
+    return variable;
   }
 
   /** OpenPrompt's `delete_common_words`, the KPT prefix (`prefix + word.lstrip(prefix)`), `max_token_split`. */

@@ -74,7 +74,10 @@ export class SoftVerbalizer extends Verbalizer {
     super(classes, { postLogSoftmax: options.postLogSoftmax ?? false }, fn);
     const prefix = options.prefix ?? ' ';
     this.labelWords = resolved ? addPrefix(resolved.words, prefix).map((words) => words[0]!) : undefined;
-    this.classWeight = tf.variable(this.initialWeight(fn, options), true);
+    // tf.variable keeps the initial tensor's data but not the tensor: dispose it (a tensor per load).
+    const initial = this.initialWeight(fn, options);
+    this.classWeight = tf.variable(initial, true);
+    initial.dispose();
   }
 
   private initialWeight(fn: string, options: SoftVerbalizerOptions): tf.Tensor2D {
