@@ -59,7 +59,9 @@ for (const dir of [codiespDir, icd10cmDir])
     process.exit(0);
   }
 
+// `pnpm ... start -- --flag` passes the `--` through: drop it.
 const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     size: { type: 'string', default: 'tiny' },
     train: { type: 'string' },
