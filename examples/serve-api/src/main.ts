@@ -20,7 +20,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '@icd/pipeline/node';
+import { EXIT_CODES, runCli } from '@icd/pipeline/node';
 
 // Seconds since this process started (performance.now() counts from there, module loading included).
 const seconds = () => (performance.now() / 1000).toFixed(1);
@@ -58,7 +58,7 @@ try {
   const configFile = join(work, 'icd.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
   step('$ icd train --config icd.json   (a dictionary coder: fast, and it explains itself with spans)');
-  check((await runCli(['train', '--config', configFile])) === 0, 'icd train failed');
+  check((await runCli(['train', '--config', configFile])) === EXIT_CODES.ok, 'icd train failed');
 
   // -------------------------------------------------------------------------------------------------
   // 2. The server: `icd serve --model <dir> --port 0 --json` prints { url, labels } once it listens.
@@ -234,7 +234,10 @@ try {
   child.kill('SIGTERM');
   const code = await exited;
   server = undefined;
-  check(code === 130, `icd serve exits with 130 (interrupted) after SIGTERM, got ${code}\n${serverLog}`);
+  check(
+    code === EXIT_CODES.interrupted,
+    `icd serve exits with ${EXIT_CODES.interrupted} (interrupted) after SIGTERM, got ${code}\n${serverLog}`,
+  );
   const refused = await fetch(`${url}/health`).then(
     () => false,
     () => true,
