@@ -72,7 +72,7 @@ async function cachedBytes(
     file,
   );
   if (!response.ok) throw errorForResponse(response, repo, file);
-  let bytes: Uint8Array;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (cause) {
