@@ -6,6 +6,7 @@
  */
 import type { CodePrediction, NotePrediction } from '@icd/core';
 import { toFhirBundle } from '@icd/pipeline';
+import { highlightSegments } from './highlight-spans.js';
 import type { FromWorker, NegatedMention, ToWorker } from './messages.js';
 import { keepLoadedResources } from './offline-cache.js';
 import { sampleNote } from './sample-note.js';
@@ -121,14 +122,15 @@ function select(code: CodePrediction, negated: readonly NegatedMention[]): void 
   for (const button of codeList.querySelectorAll('button'))
     button.setAttribute('aria-pressed', String(button.dataset.code === code.code));
   const text = state.lastText ?? '';
-  const spans = [
-    ...code.evidence.map((span) => ({ start: span.start, end: span.end, negated: Boolean(span.negated) })),
-    ...negated
-      .filter((mention) => mention.code === code.code)
-      .map((mention) => ({ ...mention, negated: true })),
-  ]
-    .sort((a, b) => a.start - b.start)
-    .filter((span, index, all) => index === 0 || span.start >= all[index - 1]!.end);
+  const spans = highlightSegments(
+    [
+      ...code.evidence.map((span) => ({ start: span.start, end: span.end, negated: Boolean(span.negated) })),
+      ...negated
+        .filter((mention) => mention.code === code.code)
+        .map((mention) => ({ start: mention.start, end: mention.end, negated: true })),
+    ],
+    text.length,
+  );
   const parts: Node[] = [];
   let at = 0;
   for (const span of spans) {

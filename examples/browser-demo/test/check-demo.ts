@@ -22,6 +22,7 @@ import type { NotePrediction } from '@icd/core';
 import { generateCardiologyCorpus } from '@icd/data';
 import { loadModelFolder } from '@icd/pipeline/node';
 import { chromium, type Page } from 'playwright-core';
+import { highlightSegments } from '../src/highlight-spans.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -151,7 +152,46 @@ function words(count: number): string {
   return all.slice(0, count).join(' ');
 }
 
+// The page's marks for overlapping spans, against segments worked out by hand: each character once,
+// in the mark of the earliest span that covers it.
+function checkHighlightSegments(): void {
+  const text = (spans: { start: number; end: number; negated: boolean }[], note: string) =>
+    highlightSegments(spans, note.length).map((s) => [note.slice(s.start, s.end), s.negated]);
+  const note = 'no chest pain, acute heart failure';
+  // [0,13] 'no chest pain', [3,8] 'chest' (inside), [9,19] 'pain, acut' (overlaps the first's end)
+  check(
+    JSON.stringify(
+      text(
+        [
+          { start: 3, end: 8, negated: true },
+          { start: 0, end: 13, negated: false },
+          { start: 9, end: 19, negated: false },
+        ],
+        note,
+      ),
+    ) ===
+      JSON.stringify([
+        ['no chest pain', false],
+        [', acut', false],
+      ]),
+    'overlapping evidence spans give disjoint marks, no text shown twice',
+  );
+  check(
+    JSON.stringify(
+      text(
+        [
+          { start: 15, end: 99, negated: true },
+          { start: 5, end: 5, negated: false },
+        ],
+        note,
+      ),
+    ) === JSON.stringify([['acute heart failure', true]]),
+    'spans past the note are clipped, empty ones dropped',
+  );
+}
+
 async function main(): Promise<void> {
+  checkHighlightSegments();
   const note = generateCardiologyCorpus({ size: 3, seed: 2024 })[0]!.text;
   const modelFolder = join(dist, 'model');
   const nodeCoder = await loadModelFolder(modelFolder);
