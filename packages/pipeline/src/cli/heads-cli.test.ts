@@ -8,8 +8,10 @@ import { accuracyScore, f1Score, meanAveragePrecision, rocAucScore } from '@icd/
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFolder } from '../node/model-folder-dir.js';
+import { codeSetOf } from '../workflow/code-set-of.js';
 import { loadDataset } from '../workflow/dataset.js';
 import { pretrainMaskedLM } from '../workflow/pretrain.js';
+import { HeadsEncoderCache, trainHeads } from '../workflow/train-heads.js';
 import { icd } from './cli.test-helper.js';
 import { ConfigError, validateConfig } from './config.js';
 
@@ -259,6 +261,37 @@ describe('heads config errors', () => {
       `model.knowledgeInjection needs model.head "label-attention", got model.head "cls" in ${bad}`,
     );
   });
+});
+
+describe('HeadsEncoderCache (shared by search trials)', () => {
+  it('a trial over the shared cache trains exactly as one that encodes the notes itself', async () => {
+    const before = tf.memory().numTensors;
+    const settings = JSON.parse(await readFile(config, 'utf8'));
+    const dataset = await loadDataset(settings);
+    const { codeSet } = await codeSetOf(settings, dataset.classes);
+    const run = async (encoderCache?: HeadsEncoderCache) => {
+      const trained = await trainHeads({
+        config: { ...settings, train: { ...settings.train, epochs: 1 } },
+        dataset,
+        codeSet,
+        baseDir: directory,
+        ...(encoderCache ? { encoderCache } : {}),
+      });
+      trained.coder.dispose();
+      return trained.validation;
+    };
+    const alone = await run();
+    const cache = new HeadsEncoderCache();
+    try {
+      const first = await run(cache);
+      const second = await run(cache); // reuses the encoder (not disposed by the first coder)
+      expect(first).toEqual(alone);
+      expect(second).toEqual(alone);
+    } finally {
+      cache.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  }, 20_000);
 });
 
 describe('icd search over heads settings', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BertModel } from '@icd/bert';
-import type { ClinicalNote, Coder, NotePrediction, PredictOptions } from '@icd/core';
+import type { ClinicalNote, Coder, Encoder, NotePrediction, PredictOptions } from '@icd/core';
 import { CheckpointError } from '@icd/core';
 import type { Icd10CmTable } from '@icd/data';
 import {
@@ -38,6 +38,45 @@ export const HEAD_DEFAULTS = {
   maxKnowledgePerCode: 8,
 } as const;
 
+/** A frozen encoder and the notes' cached states, for one setting of PLM folder and windows. */
+interface EncodedNotes {
+  readonly encoder: BertModel;
+  readonly tokenizer: Tokenizer;
+  readonly train: readonly CachedNote[];
+  readonly validation: readonly CachedNote[];
+}
+
+/**
+ * Frozen encoders and cached hidden states shared by the trials of `icd search` (one dataset): a trial
+ * with the same PLM folder, windows and training notes reuses them instead of encoding every note
+ * again. The trials' coders get a view of the encoder that does not dispose it; `dispose()` does.
+ */
+export class HeadsEncoderCache {
+  private readonly entries = new Map<string, EncodedNotes>();
+
+  /** @internal */
+  get(key: string): EncodedNotes | undefined {
+    return this.entries.get(key);
+  }
+
+  /** @internal */
+  set(key: string, value: EncodedNotes): void {
+    this.entries.set(key, value);
+  }
+
+  dispose(): void {
+    for (const entry of this.entries.values()) entry.encoder.dispose();
+    this.entries.clear();
+  }
+}
+
+/** An encoder that reads through `encoder` but leaves disposing it to its owner (the cache). */
+const borrowed = (encoder: BertModel): Encoder => ({
+  info: encoder.info,
+  encode: (input, options) => encoder.encode(input, options),
+  dispose: () => undefined,
+});
+
 /** What {@link trainHeads} reads of a run. */
 export interface HeadsTrainContext {
   readonly config: IcdConfig;
@@ -48,6 +87,8 @@ export interface HeadsTrainContext {
   readonly baseDir: string;
   readonly bar?: (label: string, total: number, unit?: string) => ProgressBar;
   readonly signal?: AbortSignal;
+  /** Shared frozen encoders and cached states across runs (`icd search`); a frozen run only. */
+  readonly encoderCache?: HeadsEncoderCache;
 }
 
 /** What {@link trainHeads} gives (the shape of `trainModel`'s result). */
@@ -143,16 +184,19 @@ export async function trainHeads(context: HeadsTrainContext): Promise<TrainedHea
   const headType = model.head ?? HEAD_DEFAULTS.head;
   const frozen = model.freezePlm ?? HEAD_DEFAULTS.freezePlm;
   const plmDir = resolve(context.baseDir, model.plm ?? config.pretrain?.out ?? 'checkpoints/icd-pretrained');
+  const windows: WindowOptions = {
+    ...(model.maxLength !== undefined ? { windowLength: model.maxLength } : {}),
+    ...(model.stride !== undefined ? { stride: model.stride } : {}),
+    ...(model.maxWindows !== undefined ? { maxWindows: model.maxWindows } : {}),
+  };
+  const shared = frozen ? context.encoderCache : undefined;
+  const cacheKey = JSON.stringify([plmDir, windows, train.maxTrainNotes ?? null]);
+  const reused = shared?.get(cacheKey);
   // A frozen encoder runs without dropout; model.dropout is the head's (and a tunable encoder's).
-  const { encoder, tokenizer } = await loadEncoder(plmDir, frozen ? undefined : model.dropout);
+  const { encoder, tokenizer } = reused ?? (await loadEncoder(plmDir, frozen ? undefined : model.dropout));
   let head: TfLabelHead | undefined;
   let coder: HeadCoder | undefined;
   try {
-    const windows: WindowOptions = {
-      ...(model.maxLength !== undefined ? { windowLength: model.maxLength } : {}),
-      ...(model.stride !== undefined ? { stride: model.stride } : {}),
-      ...(model.maxWindows !== undefined ? { maxWindows: model.maxWindows } : {}),
-    };
     const restrict = (note: ClinicalNote) => ({
       id: note.id,
       text: note.text,
@@ -168,9 +212,9 @@ export async function trainHeads(context: HeadsTrainContext): Promise<TrainedHea
     const validationNotes = dataset.validation.map(restrict);
     const hiddenSize = encoder.info.hiddenSize;
     const dropout = model.dropout;
-    let trainCache: readonly CachedNote[] | undefined;
-    let validationCache: readonly CachedNote[] | undefined;
-    if (frozen) {
+    let trainCache: readonly CachedNote[] | undefined = reused?.train;
+    let validationCache: readonly CachedNote[] | undefined = reused?.validation;
+    if (frozen && !reused) {
       const total = trainNotes.length + validationNotes.length;
       const bar = context.bar?.('encode notes (frozen encoder)', total, 'notes');
       const cache = async (notes: typeof trainNotes, offset: number) =>
@@ -184,6 +228,7 @@ export async function trainHeads(context: HeadsTrainContext): Promise<TrainedHea
       trainCache = await cache(trainNotes, 0);
       validationCache = await cache(validationNotes, trainNotes.length);
       bar?.finish();
+      shared?.set(cacheKey, { encoder, tokenizer, train: trainCache, validation: validationCache });
     }
     const maxPerCode = model.maxKnowledgePerCode ?? HEAD_DEFAULTS.maxKnowledgePerCode;
     let knowledgeCount = 0;
@@ -270,7 +315,8 @@ export async function trainHeads(context: HeadsTrainContext): Promise<TrainedHea
     bar?.finish();
     const thresholds = result.thresholds ? Array.from(result.thresholds) : undefined;
     coder = new HeadCoder({
-      encoder,
+      // A shared encoder stays with the cache: the coder gets a view that does not dispose it.
+      encoder: shared ? borrowed(encoder) : encoder,
       tokenizer,
       head,
       ...windows,
@@ -303,7 +349,7 @@ export async function trainHeads(context: HeadsTrainContext): Promise<TrainedHea
     if (coder) coder.dispose();
     else {
       head?.dispose();
-      encoder.dispose();
+      if (!shared) encoder.dispose();
     }
     throw error;
   }

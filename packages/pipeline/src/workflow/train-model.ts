@@ -26,7 +26,7 @@ import { dictionaryCoder } from '../model-folder/dictionary-model.js';
 import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
 import type { Dataset } from './dataset.js';
 import { type EvaluationMetrics, evaluateCoder, type Objective, scoreMatrix, scoreRows } from './evaluate.js';
-import { trainHeads } from './train-heads.js';
+import { type HeadsEncoderCache, trainHeads } from './train-heads.js';
 
 /** The templates of the study: manual, soft (8 soft tokens) and the mixed template of its Results. */
 export const TEMPLATES = {
@@ -56,6 +56,8 @@ export interface TrainContext {
   readonly baseDir: string;
   readonly bar?: (label: string, total: number, unit?: string) => ProgressBar;
   readonly signal?: AbortSignal;
+  /** `heads` with a frozen encoder: encoders and cached states shared across runs (`icd search`). */
+  readonly encoderCache?: HeadsEncoderCache;
 }
 
 const restrict = (notes: readonly ClinicalNote[], classes: readonly string[]) =>

@@ -15,6 +15,7 @@ import {
   type TrialRecord,
   trialConfig,
 } from '../../workflow/random-search.js';
+import { HeadsEncoderCache } from '../../workflow/train-heads.js';
 import { trainModel } from '../../workflow/train-model.js';
 import type { CliCommand } from '../command.js';
 import type { IcdConfig } from '../config.js';
@@ -107,37 +108,44 @@ export const searchCommand: CliCommand = {
     const records = (await readTrialLog(log)).filter((record) => (record.kind === 'heads') === heads);
     const done = new Set(records.map((record) => record.trial));
     if (done.size > 0) context.log(`resuming: ${done.size} trial(s) already in ${log}`);
-    for (let trial = 0; trial < trials; trial += 1) {
-      if (done.has(trial)) continue;
-      context.signal.throwIfAborted();
-      const parameters = sample(trial);
-      context.log(`trial ${trial + 1}/${trials}: ${JSON.stringify(parameters)}`);
-      const started = performance.now();
-      const trained = await trainModel({
-        config: configOf(parameters),
-        dataset,
-        codeSet,
-        terms,
-        ...(table ? { table } : {}),
-        baseDir: process.cwd(),
-        bar: context.progress,
-        signal: context.signal,
-      });
-      trained.coder.dispose();
-      const record: TrialRecord = {
-        trial,
-        ...(heads ? { kind: 'heads' as const } : {}),
-        parameters,
-        metrics: trained.validation,
-        objective,
-        value: trained.validation[objective],
-        seconds: (performance.now() - started) / 1000,
-      };
-      await appendTrial(log, record);
-      records.push(record);
-      context.log(
-        `trial ${trial + 1}/${trials}: validation ${objective} ${figure(record.value)} (${record.seconds.toFixed(1)} s)`,
-      );
+    // Heads over a frozen encoder: the notes are encoded once for every trial.
+    const encoderCache = heads ? new HeadsEncoderCache() : undefined;
+    try {
+      for (let trial = 0; trial < trials; trial += 1) {
+        if (done.has(trial)) continue;
+        context.signal.throwIfAborted();
+        const parameters = sample(trial);
+        context.log(`trial ${trial + 1}/${trials}: ${JSON.stringify(parameters)}`);
+        const started = performance.now();
+        const trained = await trainModel({
+          config: configOf(parameters),
+          dataset,
+          codeSet,
+          terms,
+          ...(table ? { table } : {}),
+          ...(encoderCache ? { encoderCache } : {}),
+          baseDir: process.cwd(),
+          bar: context.progress,
+          signal: context.signal,
+        });
+        trained.coder.dispose();
+        const record: TrialRecord = {
+          trial,
+          ...(heads ? { kind: 'heads' as const } : {}),
+          parameters,
+          metrics: trained.validation,
+          objective,
+          value: trained.validation[objective],
+          seconds: (performance.now() - started) / 1000,
+        };
+        await appendTrial(log, record);
+        records.push(record);
+        context.log(
+          `trial ${trial + 1}/${trials}: validation ${objective} ${figure(record.value)} (${record.seconds.toFixed(1)} s)`,
+        );
+      }
+    } finally {
+      encoderCache?.dispose();
     }
     const finished = records.filter((record) => record.trial < trials && record.objective === objective);
     const best = finished.reduce<TrialRecord | undefined>(
