@@ -25,6 +25,7 @@ export type { CliStreams } from './cli/run-cli.js';
 export { runCli } from './cli/run-cli.js';
 export * from './index.js';
 export { modelCard } from './node/model-card.js';
+export type { ModelFolderDirOptions, ModelFolderOnnxOptions } from './node/model-folder-dir.js';
 export { loadModelFolder, readModelFolderFiles, saveModelFolder } from './node/model-folder-dir.js';
 export type {
   CodingService,
