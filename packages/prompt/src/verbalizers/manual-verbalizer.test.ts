@@ -88,6 +88,13 @@ describe('ManualVerbalizer.processLogits against OpenPrompt', () => {
     expect(() => verbalizer.processLogits(tf.zeros([3]) as unknown as tf.Tensor2D)).toThrow(
       /\[batch, vocab\]/,
     );
+    // Logits narrower than the vocabulary (the label word v5 has id 5): a typed error, no leaked tensor.
+    const narrow = tf.zeros([2, 5]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    expect(() => verbalizer.processLogits(narrow)).toThrow(InvalidArgumentError);
+    expect(() => verbalizer.processLogits(narrow)).toThrow(/largest label-word id, 5/);
+    expect(tf.memory().numTensors).toBe(before);
+    narrow.dispose();
   });
 
   it('never needs the hidden state, and a logits-only call cannot give one', () => {

@@ -89,7 +89,16 @@ export class ManualVerbalizer extends Verbalizer {
   protected project(outputs: MaskOutputs): tf.Tensor3D {
     const { numClasses, maxWords, maxPieces } = this.table;
     const logits = outputs.logits();
-    const [batch] = logits.shape;
+    const [batch, vocab] = logits.shape;
+    // tf.gather would fail on an id past the logits' width with a bare kernel error: say what is wrong.
+    const largestId = this.table.ids.reduce((largest, id) => Math.max(largest, id), 0);
+    if (vocab <= largestId)
+      invalidArgument(
+        `${this.constructor.name}.processOutputs`,
+        'logits',
+        `[batch, vocab] logits over the tokenizer's vocabulary (wider than the largest label-word id, ${largestId})`,
+        `shape [${logits.shape}]`,
+      );
     // Gather along axis 0 of the transposed logits: @icd/train registers the gather gradient for axis 0.
     const picked = tf.transpose(tf.gather(tf.transpose(logits), tf.tensor1d(this.table.ids, 'int32')));
     const gathered = tf.reshape(picked, [batch, numClasses, maxWords, maxPieces]) as tf.Tensor4D;
