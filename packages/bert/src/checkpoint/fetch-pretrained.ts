@@ -1,4 +1,4 @@
-import { invalidArgument } from '@icd/core';
+import { CheckpointError, invalidArgument } from '@icd/core';
 import { type FetchHubOptions, fetchPretrainedFiles } from '@icd/hub';
 import type { PretrainedOptions } from './assemble-pretrained.js';
 
@@ -23,6 +23,13 @@ export async function fetchPretrainedWeights(
   if (options === null || typeof options !== 'object')
     invalidArgument(fn, 'options', 'an options object', options);
   const { files, weights } = await fetchPretrainedFiles(repo, { ...options, include: ['model'] });
-  const config = JSON.parse(new TextDecoder().decode(files['config.json'])) as Record<string, unknown>;
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(new TextDecoder().decode(files['config.json'])) as Record<string, unknown>;
+  } catch (cause) {
+    // As the Node entry does for a folder's config.json: a typed error that names the file.
+    const file = [repo, options.subfolder, 'config.json'].filter(Boolean).join('/');
+    throw new CheckpointError({ file, message: `is not valid JSON: ${(cause as Error).message}`, cause });
+  }
   return { config, weights: weights.map((name) => files[name] as Uint8Array) };
 }

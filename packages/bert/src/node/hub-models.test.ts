@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CheckpointError } from '@icd/core';
 import { HubError } from '@icd/hub';
 import { type FakeHub, MemoryCache, startFakeHub } from '@icd/hub/test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -84,6 +85,7 @@ beforeAll(async () => {
       files: { 'encoder/config.json': config, 'encoder/model.safetensors': weights, 'README.md': '#' },
     },
     'org/gated': { files: { 'config.json': config, 'model.safetensors': weights }, gated: true },
+    'org/bad-config': { files: { 'config.json': '{not json', 'model.safetensors': weights } },
   });
 });
 afterAll(async () => {
@@ -252,5 +254,8 @@ describe('fromPretrained with Hub ids (main entry, fetch + Cache API)', () => {
       reason: 'unsupported',
     });
     await expect(BrowserBertForMaskedLM.fromPretrained('../x', options)).rejects.toThrow(/Hub model id/);
+    const badConfig = BrowserBertForMaskedLM.fromPretrained('org/bad-config', options);
+    await expect(badConfig).rejects.toBeInstanceOf(CheckpointError);
+    await expect(badConfig).rejects.toThrow(/org\/bad-config\/config\.json/);
   });
 });
