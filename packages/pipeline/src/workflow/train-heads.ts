@@ -207,7 +207,7 @@ export async function trainHeads(context: HeadsTrainContext): Promise<TrainedHea
       !dataset.multiLabel ? note.codes.length === 1 : true;
     const trainNotes = dataset.train
       .map(restrict)
-      .filter((note) => note.codes.length > 0 && usable(note))
+      .filter(usable)
       .slice(0, train.maxTrainNotes ?? Number.MAX_SAFE_INTEGER);
     const validationNotes = dataset.validation.map(restrict);
     const hiddenSize = encoder.info.hiddenSize;
