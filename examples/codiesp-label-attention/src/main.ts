@@ -15,7 +15,8 @@
  * encoder over all of train and dev: docs/benchmarks/heads.md). Dev is scored once; nothing is tuned on it.
  *
  * Run: `pnpm --filter @icd/example-codiesp-label-attention start [-- --train 60 --dev 30 --codes 10]`,
- * full size: `... start -- --size full`. Without ../shared it prints why and exits 0.
+ * full size: `... start --size full [--encoder checkpoints/<pretrained BERT folder>]`. Without ../shared it
+ * prints why and exits 0.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -45,7 +46,8 @@ import {
   trainHead,
 } from '@icd/heads';
 import { f1Score, meanAveragePrecision, rocAucScore, tuneThreshold } from '@icd/metrics';
-import { WordPieceTrainer } from '@icd/tokenizer';
+import { type Tokenizer, WordPieceTrainer } from '@icd/tokenizer';
+import { loadTokenizer } from '@icd/tokenizer/node';
 import * as tf from '@tensorflow/tfjs-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -67,6 +69,7 @@ const { values: args } = parseArgs({
     train: { type: 'string' },
     dev: { type: 'string' },
     codes: { type: 'string' },
+    encoder: { type: 'string' },
   },
 });
 if (args.size !== 'tiny' && args.size !== 'full') {
@@ -128,48 +131,69 @@ log(
     `top ${codes.length} codes: ${codes.join(' ')}`,
 );
 
-// 2. A vocabulary and a tiny BERT, pretrained for a few masked-LM steps on the train notes.
-const texts = train.map((note) => note.text);
-const tokenizer = (
-  await new WordPieceTrainer({ vocabSize: 2000, minFrequency: 2 }).train(texts)
-).toTokenizer();
-const config = new BertConfig({
-  vocabSize: tokenizer.vocabSize,
-  hiddenSize: settings.hidden,
-  numHiddenLayers: 2,
-  numAttentionHeads: 2,
-  intermediateSize: settings.hidden * 2,
-  maxPositionEmbeddings: settings.window,
-});
-const mlm = new BertForMaskedLM(config, { seed, tokenizer });
-const pretraining = new MaskedLMTrainer(
-  bertForMaskedLMPretrainable(mlm),
-  () => packSequences(texts, tokenizer, { maxLength: full ? settings.window : 64 }),
-  {
-    totalSteps: settings.pretrainSteps,
-    batchSize: 8,
-    learningRate: 1e-3,
-    warmupRatio: 0.1,
-    seed,
-    maskTokenId: tokenizer.tokenToId('[MASK]')!,
-    padTokenId: tokenizer.tokenToId('[PAD]')!,
-    progress: false,
-  },
-);
-const pretrained = await pretraining.train();
-pretraining.dispose();
-const files = await mlm.toPretrainedFiles();
-mlm.dispose();
-const encoder = await BertModel.fromSafetensors(
-  files['model.safetensors'] as Uint8Array,
-  JSON.parse(files['config.json'] as string) as Record<string, unknown>,
-);
-log(
-  `tiny BERT (hidden ${settings.hidden}, 2 layers, vocabulary ${tokenizer.vocabSize}): ` +
-    `${pretrained.step} masked-LM steps, loss ${pretrained.meanLoss.toFixed(2)} ` +
-    `(ln ${tokenizer.vocabSize} = ${Math.log(tokenizer.vocabSize).toFixed(2)} for a random guess` +
-    `${pretrained.meanLoss > 0.9 * Math.log(tokenizer.vocabSize) ? ': still close to a random encoder' : ''})`,
-);
+// 2. The encoder: a pretrained BERT folder (`--encoder DIR`, e.g. one `pnpm --filter @icd/bench
+// pretrain-codiesp` wrote), or a vocabulary and a tiny BERT pretrained for a few masked-LM steps here.
+async function tinyEncoder(): Promise<{ tokenizer: Tokenizer; encoder: BertModel }> {
+  const texts = train.map((note) => note.text);
+  const tokenizer = (
+    await new WordPieceTrainer({ vocabSize: 2000, minFrequency: 2 }).train(texts)
+  ).toTokenizer();
+  const config = new BertConfig({
+    vocabSize: tokenizer.vocabSize,
+    hiddenSize: settings.hidden,
+    numHiddenLayers: 2,
+    numAttentionHeads: 2,
+    intermediateSize: settings.hidden * 2,
+    maxPositionEmbeddings: settings.window,
+  });
+  const mlm = new BertForMaskedLM(config, { seed, tokenizer });
+  const pretraining = new MaskedLMTrainer(
+    bertForMaskedLMPretrainable(mlm),
+    () => packSequences(texts, tokenizer, { maxLength: full ? settings.window : 64 }),
+    {
+      totalSteps: settings.pretrainSteps,
+      batchSize: 8,
+      learningRate: 1e-3,
+      warmupRatio: 0.1,
+      seed,
+      maskTokenId: tokenizer.tokenToId('[MASK]')!,
+      padTokenId: tokenizer.tokenToId('[PAD]')!,
+      progress: false,
+    },
+  );
+  const pretrained = await pretraining.train();
+  pretraining.dispose();
+  const files = await mlm.toPretrainedFiles();
+  mlm.dispose();
+  const encoder = await BertModel.fromSafetensors(
+    files['model.safetensors'] as Uint8Array,
+    JSON.parse(files['config.json'] as string) as Record<string, unknown>,
+  );
+  log(
+    `tiny BERT (hidden ${settings.hidden}, 2 layers, vocabulary ${tokenizer.vocabSize}): ` +
+      `${pretrained.step} masked-LM steps, loss ${pretrained.meanLoss.toFixed(2)} ` +
+      `(ln ${tokenizer.vocabSize} = ${Math.log(tokenizer.vocabSize).toFixed(2)} for a random guess` +
+      `${pretrained.meanLoss > 0.9 * Math.log(tokenizer.vocabSize) ? ': still close to a random encoder' : ''})`,
+  );
+  return { tokenizer, encoder };
+}
+async function pretrainedEncoder(dir: string): Promise<{ tokenizer: Tokenizer; encoder: BertModel }> {
+  const [tokenizer, encoder] = [loadTokenizer(dir), await BertModel.fromPretrained(dir)];
+  const c = encoder.config;
+  log(`encoder ${dir}: hidden ${c.hiddenSize}, ${c.numHiddenLayers} layers, vocabulary ${c.vocabSize}`);
+  return { tokenizer, encoder };
+}
+// Paths are relative to where pnpm was run (INIT_CWD), not to this package.
+const { tokenizer, encoder } = args.encoder
+  ? await pretrainedEncoder(resolve(process.env.INIT_CWD ?? process.cwd(), args.encoder))
+  : await tinyEncoder();
+const hiddenSize = encoder.config.hiddenSize;
+if (settings.window > encoder.config.maxPositionEmbeddings) {
+  console.error(
+    `the encoder reads at most ${encoder.config.maxPositionEmbeddings} tokens, fewer than ${settings.window}`,
+  );
+  process.exit(2);
+}
 
 // 3. Frozen encoder: every note encoded once (windows of 128 tokens, at most maxWindows of them).
 const windows = { windowLength: settings.window, maxWindows: settings.maxWindows };
@@ -218,11 +242,11 @@ async function trainNeural(head: LabelAttention | KnowledgeInjectedLabelAttentio
   return new HeadCoder({ encoder, tokenizer, head, ...windows, thresholds: result.thresholds ?? 0.5 });
 }
 const labelAttention = await trainNeural(
-  new LabelAttention({ labels: codes, hiddenSize: settings.hidden, projectionSize: settings.hidden, seed }),
+  new LabelAttention({ labels: codes, hiddenSize, projectionSize: hiddenSize, seed }),
 );
 const knowledgeInjected = await trainNeural(
   new KnowledgeInjectedLabelAttention(
-    { labels: codes, hiddenSize: settings.hidden, projectionSize: settings.hidden, seed },
+    { labels: codes, hiddenSize, projectionSize: hiddenSize, seed },
     knowledgeEmbeddings,
   ),
 );
