@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { labelWordsFromCodeTable } from './label-words-from-code-table.js';
 
@@ -56,5 +57,16 @@ describe('labelWordsFromCodeTable', () => {
   it('names a code the table does not have', () => {
     expect(() => labelWordsFromCodeTable(table, ['I10', 'X99'])).toThrow(/"X99"/);
     expect(() => labelWordsFromCodeTable(table, [])).toThrow(/non-empty/);
+  });
+
+  it('refuses extra words for a code outside `codes` (a typo would be dropped silently) and non-string words', () => {
+    expect(() => labelWordsFromCodeTable(table, ['I10'], { extra: { I1O: ['htn'] } })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => labelWordsFromCodeTable(table, ['I10'], { extra: { I1O: ['htn'] } })).toThrow(/"I1O"/);
+    expect(() =>
+      labelWordsFromCodeTable(table, ['I10'], { extra: { I10: 'htn' as unknown as string[] } }),
+    ).toThrow(InvalidArgumentError);
+    expect(labelWordsFromCodeTable(table, ['I10'], { extra: { I10: ['HTN'] } }).I10).toContain('htn');
   });
 });

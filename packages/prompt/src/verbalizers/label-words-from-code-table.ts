@@ -31,7 +31,7 @@ export interface CodeTable {
 export interface LabelWordsFromCodeTableOptions {
   /** Which texts become label words, in this order (default long description, then inclusion terms). */
   readonly fields?: readonly ('longDescription' | 'shortDescription' | 'inclusionTerms')[];
-  /** User label words per code, appended after the table's (e.g. abbreviations). */
+  /** User label words per code, appended after the table's (e.g. abbreviations); every key must be in `codes`. */
   readonly extra?: Readonly<Record<string, readonly string[]>>;
   /** Lower-case every word (default true: uncased BERT vocabularies). */
   readonly lowercase?: boolean;
@@ -64,6 +64,17 @@ export function labelWordsFromCodeTable(
     invalidArgument(fn, 'codes', 'a non-empty array of codes', codes);
   const fields = options.fields ?? ['longDescription', 'inclusionTerms'];
   const lowercase = options.lowercase ?? true;
+  if (options.extra !== undefined) {
+    if (options.extra === null || typeof options.extra !== 'object' || Array.isArray(options.extra))
+      invalidArgument(fn, 'options.extra', 'a record of label words per code', options.extra);
+    // Words for a code outside `codes` would be dropped without a word: most likely a typo.
+    const wanted = new Set(codes);
+    for (const [code, words] of Object.entries(options.extra)) {
+      if (!wanted.has(code)) invalidArgument(fn, 'options.extra', 'codes that are among `codes`', code);
+      if (!Array.isArray(words) || !words.every((word) => typeof word === 'string'))
+        invalidArgument(fn, `options.extra["${code}"]`, 'an array of strings', words);
+    }
+  }
   const out: Record<string, string[]> = {};
   for (const code of codes) {
     const entry = table.get(code);
