@@ -14,10 +14,10 @@
  * The encoder is tiny and barely pretrained, so the neural rows show the mechanics, not the study's
  * figures (bench/src/prompt runs the full-size comparison on a pretrained CodiEsp encoder).
  *
- * Run: `pnpm --filter @icd/example-few-shot-curve start [-- --out DIR] [--keep] [--size full]`.
+ * Run: `pnpm --filter @icd/example-few-shot-curve start [--out DIR] [--keep] [--size full] [--encoder DIR]`.
  * Without `--out` the files go to a fresh temp folder that is removed at exit unless `--keep`.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,7 @@ import { ClsHead, HeadCoder, LexicalCoder, trainHead } from '@icd/heads';
 import { rocAucScore } from '@icd/metrics';
 import { MixedTemplate, PromptForClassification, SoftVerbalizer, trainPromptModel } from '@icd/prompt';
 import { type Tokenizer, WordPieceTrainer } from '@icd/tokenizer';
+import { loadTokenizer } from '@icd/tokenizer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { naiveBayesPosteriors } from './naive-bayes.js';
 import { lineChartSvg } from './svg-line-chart.js';
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     size: { type: 'string', default: 'tiny' },
+    encoder: { type: 'string' },
   },
 });
 if (args.size !== 'tiny' && args.size !== 'full') {
@@ -92,51 +94,76 @@ log(
     `(always answering the most frequent, ${majority}: test accuracy ${majorityShare.toFixed(3)})`,
 );
 
-// 2. A vocabulary and a tiny BERT, pretrained for a few masked-LM steps on the train notes.
-const vocabulary = await new WordPieceTrainer({ vocabSize: 1000, minFrequency: 2 }).train(
-  train.map((note) => note.text),
-);
-const tokenizer: Tokenizer = vocabulary.toTokenizer();
-const config = new BertConfig({
-  vocabSize: tokenizer.vocabSize,
-  hiddenSize: settings.hidden,
-  numHiddenLayers: settings.layers,
-  numAttentionHeads: 2,
-  intermediateSize: settings.hidden * 2,
-  maxPositionEmbeddings: 128,
-});
-const pretrained = new BertForMaskedLM(config, { seed, tokenizer });
-const pretraining = new MaskedLMTrainer(
-  bertForMaskedLMPretrainable(pretrained),
-  () =>
-    packSequences(
-      train.map((note) => note.text),
-      tokenizer,
-      { maxLength: 64 },
-    ),
-  {
-    totalSteps: settings.pretrainSteps,
-    batchSize: full ? 16 : 8,
-    learningRate: 1e-3,
-    warmupRatio: 0.1,
-    seed,
-    maskTokenId: tokenizer.tokenToId('[MASK]')!,
-    padTokenId: tokenizer.tokenToId('[PAD]')!,
-    progress: false,
-  },
-);
-const pretrainResult = await pretraining.train();
-pretraining.dispose();
-const files = await pretrained.toPretrainedFiles();
-pretrained.dispose();
-const weightBytes = files['model.safetensors'] as Uint8Array;
-const configJson = JSON.parse(files['config.json'] as string) as Record<string, unknown>;
-log(
-  `tiny BERT (hidden ${settings.hidden}, ${settings.layers} layers, vocabulary ${tokenizer.vocabSize}): ` +
-    `${pretrainResult.step} masked-LM steps, loss ${pretrainResult.meanLoss.toFixed(2)} ` +
-    `(ln ${tokenizer.vocabSize} = ${Math.log(tokenizer.vocabSize).toFixed(2)} for a random guess` +
-    `${pretrainResult.meanLoss > 0.9 * Math.log(tokenizer.vocabSize) ? ': still close to a random encoder' : ''})`,
-);
+// 2. The PLM: a pretrained BERT masked-LM folder (`--encoder DIR`), or a vocabulary and a tiny BERT
+// pretrained for a few masked-LM steps on the train notes here. Every run starts from these bytes.
+interface Plm {
+  readonly tokenizer: Tokenizer;
+  readonly weightBytes: Uint8Array;
+  readonly configJson: Record<string, unknown>;
+  readonly description: string;
+}
+async function tinyPlm(): Promise<Plm> {
+  const texts = train.map((note) => note.text);
+  const tokenizer = (
+    await new WordPieceTrainer({ vocabSize: 1000, minFrequency: 2 }).train(texts)
+  ).toTokenizer();
+  const config = new BertConfig({
+    vocabSize: tokenizer.vocabSize,
+    hiddenSize: settings.hidden,
+    numHiddenLayers: settings.layers,
+    numAttentionHeads: 2,
+    intermediateSize: settings.hidden * 2,
+    maxPositionEmbeddings: 128,
+  });
+  const pretrained = new BertForMaskedLM(config, { seed, tokenizer });
+  const pretraining = new MaskedLMTrainer(
+    bertForMaskedLMPretrainable(pretrained),
+    () => packSequences(texts, tokenizer, { maxLength: 64 }),
+    {
+      totalSteps: settings.pretrainSteps,
+      batchSize: full ? 16 : 8,
+      learningRate: 1e-3,
+      warmupRatio: 0.1,
+      seed,
+      maskTokenId: tokenizer.tokenToId('[MASK]')!,
+      padTokenId: tokenizer.tokenToId('[PAD]')!,
+      progress: false,
+    },
+  );
+  const result = await pretraining.train();
+  pretraining.dispose();
+  const files = await pretrained.toPretrainedFiles();
+  pretrained.dispose();
+  const random = Math.log(tokenizer.vocabSize);
+  log(
+    `tiny BERT (hidden ${settings.hidden}, ${settings.layers} layers, vocabulary ${tokenizer.vocabSize}): ` +
+      `${result.step} masked-LM steps, loss ${result.meanLoss.toFixed(2)} ` +
+      `(ln ${tokenizer.vocabSize} = ${random.toFixed(2)} for a random guess` +
+      `${result.meanLoss > 0.9 * random ? ': still close to a random encoder' : ''})`,
+  );
+  return {
+    tokenizer,
+    weightBytes: files['model.safetensors'] as Uint8Array,
+    configJson: JSON.parse(files['config.json'] as string) as Record<string, unknown>,
+    description: `tiny BERT (hidden ${settings.hidden}, ${settings.layers} layers) pretrained for ${result.step} masked-LM steps here`,
+  };
+}
+async function folderPlm(dir: string): Promise<Plm> {
+  const configJson = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const plm: Plm = {
+    tokenizer: loadTokenizer(dir),
+    weightBytes: await readFile(join(dir, 'model.safetensors')),
+    configJson,
+    description: `${dir} (hidden ${configJson.hidden_size}, ${configJson.num_hidden_layers} layers)`,
+  };
+  log(`PLM ${plm.description}`);
+  return plm;
+}
+// Paths are relative to where pnpm was run (INIT_CWD), not to this package.
+const { tokenizer, weightBytes, configJson, description } = args.encoder
+  ? await folderPlm(resolve(process.env.INIT_CWD ?? process.cwd(), args.encoder))
+  : await tinyPlm();
+const hiddenSize = Number(configJson.hidden_size);
 
 // 3. The systems. Each returns test probabilities, notes × classes, in `classes` order.
 type Probabilities = readonly ArrayLike<number>[];
@@ -180,7 +207,7 @@ async function clsFineTuning(sample: readonly ClinicalNote[]): Promise<Probabili
   const encoder = await BertModel.fromSafetensors(weightBytes, configJson);
   const head = new ClsHead({
     labels: classes,
-    hiddenSize: settings.hidden,
+    hiddenSize,
     problemType: 'single_label',
     seed,
   });
@@ -292,7 +319,7 @@ const markdown = [
   '# Few-shot learning curve (synthetic cardiology, 13 codes)',
   '',
   `Test accuracy / macro-AUC on ${test.length} held-out notes; n notes per code for training (nested samples, seed ${seed}).`,
-  `Tiny BERT: hidden ${settings.hidden}, ${settings.layers} layers, ${pretrainResult.step} masked-LM steps (\`--size ${args.size}\`).`,
+  `PLM / encoder: ${description} (\`--size ${args.size}\`).`,
   `Always answering the most frequent train code (${majority}) scores ${majorityShare.toFixed(3)} accuracy.`,
   '',
   table,
@@ -313,7 +340,10 @@ const svg = lineChartSvg({
   })),
 });
 
-const outDir = args.out ? resolve(args.out) : await mkdtemp(join(tmpdir(), 'icd-few-shot-curve-'));
+// Relative to where pnpm was run (INIT_CWD), not to this package.
+const outDir = args.out
+  ? resolve(process.env.INIT_CWD ?? process.cwd(), args.out)
+  : await mkdtemp(join(tmpdir(), 'icd-few-shot-curve-'));
 const temporary = args.out === undefined && !args.keep;
 try {
   await mkdir(outDir, { recursive: true });
