@@ -6,9 +6,11 @@
  * Writes docs/benchmarks/serve.md.
  *
  * Run: nice -n 10 pnpm bench serve
- * Env: ICD_SERVE_ENGINES (default "lexical,tfjs"), ICD_SERVE_REQUESTS (per level, default 2000),
- *      ICD_SERVE_SECONDS (cap per level, default 20), ICD_SERVE_MEMORY_REQUESTS (default 10000),
- *      ICD_SERVE_MEMORY_ENGINE (default "tfjs"), ICD_SERVE_MEMORY_SECONDS (time cap, default 1200).
+ * Env: ICD_SERVE_ENGINES (default "lexical,tfjs,onnx"), ICD_SERVE_REQUESTS (per level, default 1000),
+ *      ICD_SERVE_SECONDS (cap per level, default 15), ICD_SERVE_MEMORY_REQUESTS (default 10000),
+ *      ICD_SERVE_MEMORY_ENGINES (default "tfjs,onnx"), ICD_SERVE_MEMORY_SECONDS (time cap per engine,
+ *      default 240), ICD_ONNX_THREADS (ONNX Runtime intra-op threads of the onnx engine, default 1).
+ * Bounded: 3 engines × 3 levels × 15 s, plus two memory runs of at most 240 s each (≈ 11 min at most).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,12 +22,17 @@ import autocannon from 'autocannon';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-const engines = (process.env.ICD_SERVE_ENGINES ?? 'lexical,tfjs').split(',');
-const perLevel = Number(process.env.ICD_SERVE_REQUESTS ?? 2_000);
-const capSeconds = Number(process.env.ICD_SERVE_SECONDS ?? 20);
+const engines = (process.env.ICD_SERVE_ENGINES ?? 'lexical,tfjs,onnx').split(',');
+const perLevel = Number(process.env.ICD_SERVE_REQUESTS ?? 1_000);
+const capSeconds = Number(process.env.ICD_SERVE_SECONDS ?? 15);
 const memoryRequests = Number(process.env.ICD_SERVE_MEMORY_REQUESTS ?? 10_000);
-const memoryEngine = process.env.ICD_SERVE_MEMORY_ENGINE ?? 'tfjs';
-const memorySeconds = Number(process.env.ICD_SERVE_MEMORY_SECONDS ?? 1_200);
+const memoryEngines = (
+  process.env.ICD_SERVE_MEMORY_ENGINES ??
+  process.env.ICD_SERVE_MEMORY_ENGINE ??
+  'tfjs,onnx'
+).split(',');
+const memorySeconds = Number(process.env.ICD_SERVE_MEMORY_SECONDS ?? 240);
+const onnxThreads = Number(process.env.ICD_ONNX_THREADS ?? 1);
 const levels = [1, 8, 32];
 
 const lines: string[] = [];
@@ -149,10 +156,10 @@ out(
   `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; load average at start ${load()} (a shared machine: figures are noisy).`,
 );
 out(
-  `Command: \`nice -n 10 pnpm bench serve\` (bench/src/serve/main.ts); engines ${engines.join(', ')}; per level at most ${perLevel} requests or ${capSeconds} s; memory over ${memoryRequests} requests (${memoryEngine}).`,
+  `Command: \`nice -n 10 pnpm bench serve\` (bench/src/serve/main.ts); engines ${engines.join(', ')}; per level at most ${perLevel} requests or ${capSeconds} s; memory over ${memoryRequests} requests (${memoryEngines.join(', ')}, at most ${memorySeconds} s each).`,
 );
 out(
-  'Server: `createCodingService` in a child process (maxBatchSize 16, maxWaitMs 5, maxQueue 1024, logger off), autocannon in this process, loopback. Bodies: 64 synthetic cardiology notes of 80-200 words (`generateCardiologyCorpus`), one note per request, sent in turn. Latency is per request as autocannon measures it; throughput is answered requests / wall time.',
+  'Server: `createCodingService` in a child process per engine (maxBatchSize 16, maxWaitMs 5, maxQueue 1024, logger off), all up at once, the engines taking turns at each level (order rotated per level) so that they meet about the same load; autocannon in this process, loopback. Bodies: 64 synthetic cardiology notes of 80-200 words (`generateCardiologyCorpus`), one note per request, sent in turn. Latency is per request as autocannon measures it; throughput is answered requests / wall time.',
 );
 out();
 out('| engine | clients | requests | req/s | p50 ms | p95 ms | p99 ms | mean batch | non-2xx | load |');
@@ -161,69 +168,82 @@ const describeEngine: Record<string, string> = {
   lexical:
     'lexical: `LexicalCoder` of @icd/heads (TF-IDF + logistic regression, pure JS) trained on 300 synthetic notes of 80-300 words',
   tfjs: 'tfjs: `PromptForClassification` of @icd/prompt (manual template, soft verbalizer over the 13 MDR-BERT codes, 128 tokens, multi-label) over the tiny CodiEsp BERT (`checkpoints/codiesp-en-tiny-v8000-s42`: hidden 128, 2 layers, vocabulary 8,000) on TensorFlow.js, wasm backend, saved as a pipeline model folder (`checkpoints/serve-bench/tfjs-prompt`) and served through `loadModelFolder` (a `PipelineCoder`: code-set filter, dictionary evidence), as `icd serve --model` does; weights as pretrained, verbalizer untrained (a speed figure, not a quality one)',
+  onnx: `onnx: the same model folder loaded with \`loadModelFolder(dir, { engine: 'onnx' })\` (as \`icd predict --engine onnx\` does): the masked LM on ONNX Runtime (onnxruntime-node, fp32 export with \`inputs_embeds\` and mask positions, written once to \`plm/onnx/\`, ${onnxThreads} intra-op thread${onnxThreads === 1 ? '' : 's'}), template and verbalizer on TensorFlow.js (wasm); same notes, same scores within 1e-4 (tested)`,
 };
-for (const engine of engines) {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  try {
-    server = await startServer(engine);
-  } catch (error) {
-    out(`| ${engine} | — | skipped: ${(error as Error).message} | | | | | | | |`);
-    continue;
+// Every engine's server is up at once and the engines take turns at each level (the order rotated from
+// one level to the next), so that on a shared machine they meet about the same load.
+const servers = new Map<string, Awaited<ReturnType<typeof startServer>>>();
+const rows = new Map<string, string[]>();
+try {
+  for (const engine of engines) {
+    try {
+      const server = await startServer(engine);
+      servers.set(engine, server);
+      await fire(server.url, 4, 64, 60); // warm-up
+      rows.set(engine, []);
+    } catch (error) {
+      rows.set(engine, [`| ${engine} | — | skipped: ${(error as Error).message} | | | | | | | |`]);
+    }
   }
-  try {
-    await fire(server.url, 4, 64, 60); // warm-up
-    for (const connections of levels) {
+  for (const [index, connections] of levels.entries()) {
+    const order = [...engines.slice(index % engines.length), ...engines.slice(0, index % engines.length)];
+    for (const engine of order) {
+      const server = servers.get(engine);
+      if (!server) continue;
       const before = await scrape(server.url);
       const run = await fire(server.url, connections, perLevel, capSeconds);
       const after = await scrape(server.url);
       const sorted = [...run.latencies].sort((a, b) => a - b);
       const batches = after.icd_predict_batch_size_count! - before.icd_predict_batch_size_count!;
       const notes = after.icd_predict_batch_size_sum! - before.icd_predict_batch_size_sum!;
-      out(
-        `| ${engine} | ${connections} | ${run.requests} | ${(run.requests / run.seconds).toFixed(1)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 95).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${(notes / Math.max(1, batches)).toFixed(1)} | ${run.non2xx + run.errors} | ${load()} |`,
-      );
+      rows
+        .get(engine)!
+        .push(
+          `| ${engine} | ${connections} | ${run.requests} | ${(run.requests / run.seconds).toFixed(1)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 95).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${(notes / Math.max(1, batches)).toFixed(1)} | ${run.non2xx + run.errors} | ${load()} |`,
+        );
     }
-  } finally {
-    await stopServer(server.child);
   }
+} finally {
+  for (const server of servers.values()) await stopServer(server.child);
 }
+for (const engine of engines) for (const row of rows.get(engine) ?? []) out(row);
 out();
 for (const engine of engines) if (describeEngine[engine]) out(`- ${describeEngine[engine]}.`);
-out(
-  '- onnx: not measured — the pipeline has no ONNX-engine `Coder` yet (`@icd/onnx` gives an `OnnxMaskedLM`, but `PromptForClassification` runs a tfjs masked LM).',
-);
 out();
 
 // Memory over many requests: RSS and heap after a full GC, sampled after every tenth of the run.
-out(`### Memory over ${memoryRequests.toLocaleString('en')} requests (${memoryEngine}, 8 clients)`);
-out();
-const memory = await startServer(memoryEngine);
-try {
-  await fire(memory.url, 8, 200, 60);
-  const samples: { done: number; rss: number; heap: number }[] = [];
-  samples.push({ done: 0, ...(await memoryAfterGc(memory.url)) });
-  const step = Math.ceil(memoryRequests / 10);
-  let done = 0;
-  const began = performance.now();
-  while (done < memoryRequests) {
-    const left = memorySeconds - (performance.now() - began) / 1000;
-    if (left <= 0) break;
-    const run = await fire(memory.url, 8, Math.min(step, memoryRequests - done), left);
-    done += run.requests;
-    samples.push({ done, ...(await memoryAfterGc(memory.url)) });
-  }
-  const seconds = (performance.now() - began) / 1000;
-  out('| requests | RSS MiB | heap MiB |');
-  out('| ---: | ---: | ---: |');
-  for (const sample of samples) out(`| ${sample.done} | ${mib(sample.rss)} | ${mib(sample.heap)} |`);
+for (const memoryEngine of memoryEngines) {
+  out(`### Memory over ${memoryRequests.toLocaleString('en')} requests (${memoryEngine}, 8 clients)`);
   out();
-  const second = samples[2]!;
-  const last = samples[samples.length - 1]!;
-  out(
-    `${done < memoryRequests ? `Stopped by the ${memorySeconds} s cap at ${done} of ${memoryRequests} requests. ` : ''}From ${second.done} to ${last.done} requests: RSS ${mib(last.rss - second.rss)} MiB, heap ${mib(last.heap - second.heap)} MiB (each sample after a full GC, \`--expose-gc\`). ${done} requests in ${seconds.toFixed(0)} s; load at end ${load()}.`,
-  );
-} finally {
-  await stopServer(memory.child);
+  const memory = await startServer(memoryEngine);
+  try {
+    await fire(memory.url, 8, 200, 60);
+    const samples: { done: number; rss: number; heap: number }[] = [];
+    samples.push({ done: 0, ...(await memoryAfterGc(memory.url)) });
+    const step = Math.ceil(memoryRequests / 10);
+    let done = 0;
+    const began = performance.now();
+    while (done < memoryRequests) {
+      const left = memorySeconds - (performance.now() - began) / 1000;
+      if (left <= 0) break;
+      const run = await fire(memory.url, 8, Math.min(step, memoryRequests - done), left);
+      done += run.requests;
+      samples.push({ done, ...(await memoryAfterGc(memory.url)) });
+    }
+    const seconds = (performance.now() - began) / 1000;
+    out('| requests | RSS MiB | heap MiB |');
+    out('| ---: | ---: | ---: |');
+    for (const sample of samples) out(`| ${sample.done} | ${mib(sample.rss)} | ${mib(sample.heap)} |`);
+    out();
+    const second = samples[Math.min(2, samples.length - 1)]!;
+    const last = samples[samples.length - 1]!;
+    out(
+      `${done < memoryRequests ? `Stopped by the ${memorySeconds} s cap at ${done} of ${memoryRequests} requests. ` : ''}From ${second.done} to ${last.done} requests: RSS ${mib(last.rss - second.rss)} MiB, heap ${mib(last.heap - second.heap)} MiB (each sample after a full GC, \`--expose-gc\`). ${done} requests in ${seconds.toFixed(0)} s; load at end ${load()}.`,
+    );
+  } finally {
+    await stopServer(memory.child);
+  }
+  out();
 }
 
 const file = join(root, 'docs', 'benchmarks', 'serve.md');

@@ -3,7 +3,8 @@
  * random loopback port and prints `port <n>` (the load generator runs in the parent, so that client and
  * server do not share an event loop). Engines: `lexical` (@icd/heads LexicalCoder, pure JS), `tfjs` (a
  * prompt model over the tiny CodiEsp BERT, @icd/prompt on TensorFlow.js, saved as a pipeline model folder
- * and loaded with loadModelFolder). Run by main.ts.
+ * and loaded with loadModelFolder), `onnx` (the same folder loaded with `engine: 'onnx'`: the masked LM
+ * on ONNX Runtime, `ICD_ONNX_THREADS` intra-op threads, default 1). Run by main.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ async function buildCoder(): Promise<Coder> {
     const notes = generateCardiologyCorpus({ size: 300, seed: 3, words: [80, 300] });
     return LexicalCoder.train(notes, { c: 100, threshold: 0.3 });
   }
-  if (engine === 'tfjs') {
+  if (engine === 'tfjs' || engine === 'onnx') {
     // A prompt model over the tiny CodiEsp BERT, saved once as a pipeline model folder and loaded with
     // loadModelFolder: the path `icd serve --model <dir>` takes.
     const { selectBackend } = await import('@icd/bert');
@@ -65,9 +66,15 @@ async function buildCoder(): Promise<Coder> {
       });
       model.dispose();
     }
-    return loadModelFolder(folder);
+    if (engine === 'tfjs') return loadModelFolder(folder);
+    // The same folder on ONNX Runtime (the masked LM exported to plm/onnx/ on first use), as
+    // `icd predict --engine onnx` loads it.
+    return loadModelFolder(folder, {
+      engine: 'onnx',
+      onnx: { intraOpNumThreads: Number(process.env.ICD_ONNX_THREADS ?? 1) },
+    });
   }
-  throw new Error(`serve bench: unknown engine ${engine} (lexical, tfjs)`);
+  throw new Error(`serve bench: unknown engine ${engine} (lexical, tfjs, onnx)`);
 }
 
 const coder = await buildCoder();
