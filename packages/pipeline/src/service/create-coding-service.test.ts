@@ -270,7 +270,7 @@ describe('createCodingService: health, readiness, metrics, OpenAPI', () => {
   });
 
   it('/metrics: Prometheus text with request counts by status, latency and batch-size histograms, queue depth', async () => {
-    const app = service({ maxBatchSize: 4, maxWaitMs: 30 });
+    const app = service({ maxBatchSize: 4, maxWaitMs: 300 });
     await app.coding.model;
     await Promise.all([1, 2, 3].map((i) => post(app, { id: `n${i}`, text: 'hypertension' })));
     await post(app, { text: 5 });
@@ -285,7 +285,7 @@ describe('createCodingService: health, readiness, metrics, OpenAPI', () => {
     expect(value('icd_http_requests_total{method="POST",route="/v1/code",status="400"}')).toBe(1);
     expect(value('icd_http_request_duration_seconds_count{route="/v1/code"}')).toBe(4);
     expect(value('icd_http_request_duration_seconds_bucket{route="/v1/code",le="+Inf"}')).toBe(4);
-    // 3 concurrent notes within 30 ms: one predict call of 3 notes.
+    // 3 concurrent notes within 300 ms (room for a loaded CI machine): one predict call of 3 notes.
     expect(value('icd_predict_batch_size_count')).toBe(1);
     expect(value('icd_predict_batch_size_sum')).toBe(3);
     expect(value('icd_predict_batch_size_bucket{le="2"}')).toBe(0);
