@@ -7,7 +7,7 @@
  *   per code (nested samples, `fewShotSample`) and the full train split:
  *     - prompt learning: mixed template + soft verbalizer, PLM tuned (`trainPromptModel`, @icd/prompt)
  *     - [CLS] fine-tuning: the same encoder + `ClsHead` (`trainHead`, @icd/heads)
- *     - naive Bayes (naive-bayes.ts) and TF-IDF + logistic regression (`LexicalCoder`, @icd/heads)
+ *     - naive Bayes (`naiveBayesPosteriors`, @icd/pipeline) and TF-IDF + logistic regression (`LexicalCoder`, @icd/heads)
  *   → test accuracy and macro-AUC (@icd/metrics) as a markdown table and an SVG plot.
  *
  * Every system uses a recipe fixed in advance (no tuning) and the test split is scored once per point.
@@ -35,11 +35,11 @@ import type { ClinicalNote } from '@icd/core';
 import { fewShotSample, generateCardiologyCorpus, MDR_BERT_CODES, stratifiedSplit } from '@icd/data';
 import { ClsHead, HeadCoder, LexicalCoder, trainHead } from '@icd/heads';
 import { rocAucScore } from '@icd/metrics';
+import { naiveBayesPosteriors } from '@icd/pipeline';
 import { MixedTemplate, PromptForClassification, SoftVerbalizer, trainPromptModel } from '@icd/prompt';
 import { type Tokenizer, WordPieceTrainer } from '@icd/tokenizer';
 import { loadTokenizer } from '@icd/tokenizer/node';
 import * as tf from '@tensorflow/tfjs-core';
-import { naiveBayesPosteriors } from './naive-bayes.js';
 import { lineChartSvg } from './svg-line-chart.js';
 
 // `pnpm ... start -- --flag` passes the `--` through: drop it.

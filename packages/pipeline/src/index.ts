@@ -45,3 +45,5 @@ export {
   PIPELINE_FORMAT_VERSION,
   parsePipelineMetadata,
 } from './model-folder/pipeline-metadata.js';
+// The bag-of-words baseline `icd eval` reports; plain arithmetic, so browser-safe (also in ./node).
+export { naiveBayesPosteriors } from './workflow/naive-bayes.js';
