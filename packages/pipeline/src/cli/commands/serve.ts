@@ -20,7 +20,7 @@ export const serveCommand: CliCommand = {
   usage: [
     'Usage: icd serve --model <dir> [--port 8080] [--host 127.0.0.1] [--max-batch-size 16] [--max-wait-ms 5]',
     '                 [--max-queue 256] [--timeout-ms 30000] [--body-limit 1048576] [--max-note-chars 100000]',
-    '                 [--max-notes 64] [--token-file <file>] [--redact] [--log]',
+    '                 [--max-notes 64] [--token-file <file>] [--redact] [--log] [--engine tfjs|onnx]',
     '',
     'Bearer tokens: one per line in --token-file, or comma-separated in ICD_SERVE_TOKENS (none: no auth).',
     '--redact replaces identifiers (@icd/data redactPhi) before inference. --log writes JSON request logs',
@@ -39,6 +39,7 @@ export const serveCommand: CliCommand = {
     'max-note-chars': { type: 'string' },
     'max-notes': { type: 'string' },
     'token-file': { type: 'string' },
+    engine: { type: 'string' },
     redact: { type: 'boolean' },
     log: { type: 'boolean' },
   },
@@ -61,7 +62,9 @@ export const serveCommand: CliCommand = {
     ]);
     const modelDir = resolve(values.model);
     context.log(`loading ${modelDir}`);
-    const coder = await loadModelFolder(modelDir);
+    const coder = await loadModelFolder(modelDir, {
+      engine: (values.engine as 'tfjs' | 'onnx' | undefined) ?? 'tfjs',
+    });
     const optional = <T>(name: string, value: T | undefined) =>
       value === undefined ? {} : { [name]: value };
     const running = await serve({
