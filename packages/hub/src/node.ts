@@ -12,5 +12,7 @@ export { downloadToCache } from './node/download-to-cache.js';
 export { hubEnvironment } from './node/hub-environment.js';
 export type { PretrainedFolderOptions } from './node/pretrained-folder.js';
 export { pretrainedFolder } from './node/pretrained-folder.js';
+export type { ReadFolderFilesOptions } from './node/read-folder-files.js';
+export { readFolderFiles } from './node/read-folder-files.js';
 export type { ResolveFolderOptions } from './node/resolve-pretrained-folder.js';
 export { resolvePretrainedFolder } from './node/resolve-pretrained-folder.js';

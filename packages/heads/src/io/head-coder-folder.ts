@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CheckpointError, invalidArgument } from '@icd/core';
-import { type CacheOptions, isHubId, resolvePretrainedFolder } from '@icd/hub/node';
+import { type CacheOptions, isHubId, readFolderFiles, resolvePretrainedFolder } from '@icd/hub/node';
 import { HeadCoder as BrowserHeadCoder } from '../coder/head-coder.js';
 import {
   type HeadCoderFilesOptions,
@@ -35,23 +35,6 @@ export async function saveHeadCoder(
   }
 }
 
-async function readFolder(directory: string, root = directory): Promise<Record<string, string | Uint8Array>> {
-  const files: Record<string, string | Uint8Array> = {};
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    // Symbolic links are followed: a huggingface_hub cache snapshot links its files to blobs.
-    const kind = entry.isSymbolicLink() ? await stat(path) : entry;
-    if (kind.isDirectory()) Object.assign(files, await readFolder(path, root));
-    else if (kind.isFile()) {
-      const name = relative(root, path).split('\\').join('/');
-      files[name] = name.endsWith('.safetensors')
-        ? new Uint8Array(await readFile(path))
-        : await readFile(path, 'utf8');
-    }
-  }
-  return files;
-}
-
 /**
  * Loads a folder written by {@link saveHeadCoder} (validated as `headCoderFromFiles` does).
  *
@@ -77,7 +60,10 @@ export async function loadHeadCoder(
       file: directory,
       message: 'is not a folder (expected one written by saveHeadCoder)',
     });
-  const coder = await headCoderFromFiles(await readFolder(directory), options);
+  const coder = await headCoderFromFiles(
+    await readFolderFiles(directory, { include: (name) => !name.endsWith('.onnx') }),
+    options,
+  );
   Object.setPrototypeOf(coder, HeadCoder.prototype);
   return coder as HeadCoder;
 }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Coder, Encoder } from '@icd/core';
 import { assertOneOf, CheckpointError, invalidArgument, UnsupportedError } from '@icd/core';
 import { EnsembleCoder, headCoderFromFiles } from '@icd/heads';
-import { type CacheOptions, isHubId, resolvePretrainedFolder } from '@icd/hub/node';
+import { type CacheOptions, isHubId, readFolderFiles, resolvePretrainedFolder } from '@icd/hub/node';
 import {
   type LoadModelFolderOptions,
   loadModelFolder as loadModelFolderFromFiles,
@@ -21,25 +21,12 @@ import { PipelineCoder } from '../model-folder/pipeline-coder.js';
 import { type PipelineMetadata, parsePipelineMetadata } from '../model-folder/pipeline-metadata.js';
 import { modelCard } from './model-card.js';
 
-/** Every file under `directory`, by `/`-separated relative path; text files as strings, the rest as bytes. */
+/**
+ * Every file under `directory`, by `/`-separated relative path; text files as strings, the rest as bytes
+ * (`readFolderFiles` of @icd/hub/node, which follows the Hub cache's symbolic links).
+ */
 export async function readModelFolderFiles(directory: string): Promise<ModelFolderFiles> {
-  const files: ModelFolderFiles = {};
-  const walk = async (folder: string) => {
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      // Symbolic links are followed: a huggingface_hub cache snapshot links its files to blobs.
-      const kind = entry.isSymbolicLink() ? await stat(path) : entry;
-      if (kind.isDirectory()) await walk(path);
-      else if (kind.isFile()) {
-        const name = relative(directory, path).split(sep).join('/');
-        files[name] = /\.(json|txt|md)$/.test(name)
-          ? await readFile(path, 'utf8')
-          : new Uint8Array(await readFile(path));
-      }
-    }
-  };
-  await walk(directory);
-  return files;
+  return readFolderFiles(directory);
 }
 
 /**

@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assertOneOf, CheckpointError, invalidArgument } from '@icd/core';
-import { type CacheOptions, defaultIgnorePatterns, isHubId, resolvePretrainedFolder } from '@icd/hub/node';
+import {
+  type CacheOptions,
+  defaultIgnorePatterns,
+  isHubId,
+  readFolderFiles,
+  resolvePretrainedFolder,
+} from '@icd/hub/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { PromptForClassification as BrowserPromptForClassification } from '../model/prompt-for-classification.js';
 import {
@@ -36,26 +42,6 @@ export async function savePromptModel(
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
   }
-}
-
-async function readFolder(directory: string, root = directory): Promise<Record<string, string | Uint8Array>> {
-  const files: Record<string, string | Uint8Array> = {};
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) Object.assign(files, await readFolder(path, root));
-    // ONNX files (the engine's export, an optimum model.onnx) are read by the ONNX engine itself.
-    // (symbolic links too: a huggingface_hub cache snapshot links its files to blobs)
-    else if (
-      (entry.isFile() || (entry.isSymbolicLink() && (await stat(path)).isFile())) &&
-      !entry.name.endsWith('.onnx')
-    ) {
-      const name = relative(root, path).split('\\').join('/');
-      files[name] = name.endsWith('.safetensors')
-        ? new Uint8Array(await readFile(path))
-        : await readFile(path, 'utf8');
-    }
-  }
-  return files;
 }
 
 /**
@@ -126,7 +112,11 @@ export async function loadPromptModel(
       file: directory,
       message: 'is not a folder (expected one written by savePromptModel)',
     });
-  const model = await promptModelFromFiles(await readFolder(directory), options);
+  const model = await promptModelFromFiles(
+    // ONNX files (the engine's export, an optimum model.onnx) are read by the ONNX engine itself.
+    await readFolderFiles(directory, { include: (name) => !name.endsWith('.onnx') }),
+    options,
+  );
   Object.setPrototypeOf(model, PromptForClassification.prototype);
   const loaded = model as PromptForClassification;
   if (engine === 'onnx') {
