@@ -124,7 +124,11 @@ export async function keybertFilterRow(context: FilterRowContext): Promise<Filte
     );
     const filterSeconds = seconds(clock);
     const keptTokens = [...kept.values()].reduce((sum, value) => sum + value.tokens, 0);
-    const shortened = context.train.filter((note) => kept.get(note.id)!.text.length < textOf(note).length);
+    // Notes longer than the budget (the tokenizer's count of the whole note, without specials): the ones cut.
+    const shortened = context.train.filter(
+      (note) =>
+        corpus.tokenizer.encode(textOf(note), null, { addSpecialTokens: false }).ids.length > setting.budget,
+    );
     const states = await cachedStates(
       corpus,
       context.runsDir,
@@ -153,7 +157,7 @@ export async function keybertFilterRow(context: FilterRowContext): Promise<Filte
       `${language}, + Key-BERT filtering, ${describeSetting(setting)}: filtered ${context.train.length} train notes in ${filterSeconds.toFixed(1)} s; ${trained.result.step} updates in ${trained.seconds.toFixed(0)} s = ${trained.examplesPerSecond.toFixed(1)} cached examples/s (head only); validation scoring ${seconds(clock).toFixed(1)} s (load ${load()})`,
     );
     gridLines.push(
-      `${language}, ${describeSetting(setting)}: validation MAP ${f3(map)}; ${shortened.length} of ${context.train.length} train notes shortened, ${(keptTokens / context.train.length).toFixed(0)} tokens kept per note on average`,
+      `${language}, ${describeSetting(setting)}: validation MAP ${f3(map)}; ${shortened.length} of ${context.train.length} train notes over the budget (cut), ${(keptTokens / context.train.length).toFixed(0)} tokens kept per note on average`,
     );
     console.log(`  ${language} ${slugOf(setting)}: validation MAP ${f3(map)}`);
     if (best === undefined || map > best.map) {

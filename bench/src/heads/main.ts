@@ -14,6 +14,7 @@
  * Parts alone: pnpm bench heads --only=keybert-filter,test-refit (or ICD_HEADS_ONLY=...; ICD_HEADS_LANGUAGES=en
  * for one language) runs only those sections, reusing the cached states, and writes
  * checkpoints/heads/only-<sections>.md instead of the page:
+ *   classic         the TF-IDF + LR, DictionaryCoder and merge rows (their validation choices kept for test-refit)
  *   keybert-filter  the "+ Key-BERT filtering" ablation row (label attention on filtered notes)
  *   test-refit      TF-IDF + LR and the dictionary + TF-IDF LR merge refit on train + dev with the settings
  *                   chosen on validation, test predictions written to checkpoints/heads/test-<language>-<system>.tsv
@@ -74,7 +75,7 @@ if (!existsSync(join(codiespDir, 'train')) || !existsSync(icd10cmDir)) {
 const quick = process.argv.includes('--quick') || process.env.ICD_HEADS_QUICK === '1';
 const cGrid = (process.env.ICD_HEADS_C ?? (quick ? '300' : '100,300')).split(',').map(Number);
 const resamples = quick ? 50 : 200;
-const sections = ['test-refit', 'keybert-filter'] as const;
+const sections = ['classic', 'test-refit', 'keybert-filter'] as const;
 type Section = (typeof sections)[number];
 const onlyArg =
   process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ??
@@ -305,7 +306,17 @@ if (only) {
   // The test predictions first (cheap), then the filter rows, one language after the other.
   for (const section of sections.filter((name) => only.includes(name)))
     for (const language of languages) {
-      if (section === 'test-refit') await testSection(language);
+      if (section === 'classic') {
+        // The classic rows again (e.g. with ICD_HEADS_EN_DICT_GRID=24); their choices feed test-refit.
+        const context = { language, train, fit, validation, dev, top50, cGrid, englishTerms, quick, timings };
+        const classic = await classicSystems({ ...context, englishGrid });
+        writeChoice(
+          choicePath(runsDir, language, quick),
+          choiceKey(train, cGrid, classic.choice.gridPoints),
+          classic.choice,
+        );
+        for (const run of [classic.lexical, classic.dictionary, classic.merged]) row(language, run);
+      } else if (section === 'test-refit') await testSection(language);
       else {
         const modelDir = join(root, 'checkpoints', `codiesp-${language}-tiny-v8000-s42`, 'model');
         const corpus = await loadEncoder(modelDir, 128);
