@@ -3,22 +3,35 @@
  * exports one: synthetic cardiology notes (@icd/data, clearly synthetic) → a WordPiece vocabulary
  * trained on them → a small BERT → a label-attention head trained on its cached hidden states
  * (@icd/heads, thresholds tuned on a validation split) → `saveModelFolder` (@icd/pipeline/node) with
- * the 13 codes' displays and dictionary terms (for negated mentions). Also copies tfjs's wasm binaries
- * to `public/wasm/`. Skips the work when the folder is already there (`--force` rebuilds).
+ * the 13 codes' displays and dictionary terms (for negated mentions), and the encoder as ONNX
+ * (`exportOnnx` of @icd/onnx → `encoder/model.onnx`, HF optimum's place for it) for onnxruntime-web.
+ * Also copies tfjs's wasm binaries to `public/wasm/` (onnxruntime-web's is emitted by Vite into
+ * `assets/`): the page never fetches from a CDN. Skips the work when the folder is there and was made
+ * with this recipe (`--force` rebuilds).
  *
  * The model is small so that CI builds it in well under a minute: the page is tested for doing in the
  * browser exactly what the Node pipeline does with the same folder, not for coding quality.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertConfig, BertModel, selectBackend } from '@icd/bert';
 import { generateCardiologyCorpus, MDR_BERT_CODES, stratifiedSplit } from '@icd/data';
 import { cacheHiddenStates, HeadCoder, LabelAttention, trainHead } from '@icd/heads';
+import { exportOnnx, onnxOpset } from '@icd/onnx';
 import { codeSetFromList, hashNotes, sha256Hex } from '@icd/pipeline';
 import { saveModelFolder } from '@icd/pipeline/node';
 import { WordPieceTrainer } from '@icd/tokenizer';
+import { ONNX_ENCODER_FILE } from '../src/messages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const publicFolder = join(here, '..', 'public');
@@ -41,7 +54,10 @@ export const demoRecipe = {
   head: { projectionSize: 32, seed: 1 },
   training: { epochs: 8, batchSize: 16, learningRate: 3e-3, seed: 42 },
   windowLength: 256,
+  onnx: { opset: onnxOpset, file: ONNX_ENCODER_FILE },
 } as const;
+
+const recipeHash = async () => sha256Hex(JSON.stringify(demoRecipe));
 
 async function build(): Promise<void> {
   const started = performance.now();
@@ -98,12 +114,14 @@ async function build(): Promise<void> {
     codeSet,
     evidenceTerms,
     hashes: {
-      config: await sha256Hex(JSON.stringify(demoRecipe)),
+      config: await recipeHash(),
       data: await hashNotes(train),
     },
     ...(result.validation ? { metrics: { ...result.validation } } : {}),
     data: { train: train.length, validation: validation.length },
   });
+  // The same encoder for onnxruntime-web (the head stays tfjs in the page, as in Node's engine 'onnx').
+  writeFileSync(join(modelFolder, demoRecipe.onnx.file), await exportOnnx(encoder, { task: 'encoder' }));
   coder.dispose();
   console.log(
     `browser demo model: ${train.length} train / ${validation.length} validation synthetic notes, ` +
@@ -112,6 +130,14 @@ async function build(): Promise<void> {
   );
 }
 
+/** Whether public/model is there, complete, and made with this recipe (its config hash). */
+async function upToDate(): Promise<boolean> {
+  const pipeline = join(modelFolder, 'pipeline.json');
+  if (!existsSync(pipeline) || !existsSync(join(modelFolder, demoRecipe.onnx.file))) return false;
+  const stored = JSON.parse(readFileSync(pipeline, 'utf8')) as { hashes?: { config?: string } };
+  return stored.hashes?.config === (await recipeHash());
+}
+
 copyWasm();
-if (process.argv.includes('--force') || !existsSync(join(modelFolder, 'pipeline.json'))) await build();
-else console.log('browser demo model: public/model exists (pass --force to rebuild)');
+if (process.argv.includes('--force') || !(await upToDate())) await build();
+else console.log('browser demo model: public/model is up to date (pass --force to rebuild)');

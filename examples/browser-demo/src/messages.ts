@@ -8,10 +8,32 @@ export interface NegatedMention {
   readonly text: string;
 }
 
-/** How each backend the worker tried did on the calibration note (`ms` of its second run). */
+/**
+ * The engines the worker can code with: tfjs's backends, and `ort-wasm` (the encoder on
+ * onnxruntime-web's wasm backend, the head on tfjs wasm). `?backends=ort-wasm` forces one.
+ */
+export const candidateNames = ['webgpu', 'webgl', 'wasm', 'ort-wasm'] as const;
+export type CandidateName = (typeof candidateNames)[number];
+
+/** How people read a candidate's name. */
+export const candidateLabels: Readonly<Record<string, string>> = {
+  webgpu: 'tfjs webgpu',
+  webgl: 'tfjs webgl',
+  wasm: 'tfjs wasm',
+  'ort-wasm': 'onnxruntime-web wasm',
+};
+
+/** The ONNX encoder in the model folder (scripts/build-demo-model.ts writes it; HF optimum's place). */
+export const ONNX_ENCODER_FILE = 'encoder/model.onnx';
+
+/**
+ * How each candidate the worker tried did: `loadMs` to build its coder from the (already fetched)
+ * folder, `ms` its second run of the calibration note (the first warms up), or the error.
+ */
 export interface BackendTrial {
   readonly backend: string;
   readonly ms?: number;
+  readonly loadMs?: number;
   readonly error?: string;
 }
 
@@ -20,6 +42,8 @@ export type ToWorker =
       readonly type: 'load';
       readonly modelUrl: string;
       readonly wasmPaths: string;
+      /** onnxruntime-web's wasm binary (Vite emits it into assets/, content-hashed). */
+      readonly ortWasmUrl: string;
       readonly backends?: readonly string[];
     }
   | { readonly type: 'code'; readonly requestId: number; readonly text: string };
@@ -37,6 +61,7 @@ export type FromWorker =
       readonly backend: string;
       readonly trials: readonly BackendTrial[];
       readonly loadMs: number;
+      readonly modelVersion: string;
       readonly labels: readonly string[];
       readonly displays: Readonly<Record<string, string>>;
       readonly modelName: string;

@@ -2,14 +2,19 @@
  * End-to-end check of the browser demo in headless Chromium (Debian's /usr/bin/chromium through
  * playwright-core; no browser download), CI runs it after `vite build`:
  * 1. serves dist/ on loopback and records every request the page makes;
- * 2. waits for the worker to load the model, pastes a synthetic cardiology note, codes it;
+ * 2. waits for the worker to load the model (every candidate timed: tfjs webgpu / webgl / wasm and
+ *    onnxruntime-web wasm), pastes a synthetic cardiology note, codes it;
  * 3. codes the same note with the Node pipeline (`loadModelFolder` of @icd/pipeline/node on the same
- *    folder): the same predicted codes, scores within 1e-3, the same evidence spans;
- * 4. checks that no request carried the note (URL, headers or body) and that every request was a GET;
- * 5. goes offline, reloads, and codes again from the caches (service worker + Cache API);
- * 6. takes the screenshot the docs show (docs/images/browser-demo.png).
+ *    folder): the same predicted codes, scores within 1e-3, the same evidence spans — with the backend
+ *    the page chose, then again with onnxruntime-web forced (`?backends=ort-wasm`);
+ * 4. "redeploys" (the server serves a changed page and a new pipeline.json version) and checks that a
+ *    returning visitor gets the new page and a model cache of the new version, the old one deleted;
+ * 5. checks that no request carried the note (URL, headers or body) and that every request was a GET;
+ * 6. stops the server and goes offline, reloads, and codes again from the caches;
+ * 7. takes the screenshot the docs show (docs/images/browser-demo.png).
  * With --bench it also measures model load and coding latency of a 500- and a 2,000-word note per
- * backend, and the page's gzipped bundle size, into docs/benchmarks/browser-demo.md.
+ * backend (onnxruntime-web included), and the page's gzipped bundle size, into
+ * docs/benchmarks/browser-demo.md.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -56,13 +61,22 @@ const check = (ok: boolean, what: string) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
 };
 
+/** The redeployed page's marker (step 4). */
+const deployMarker = '<meta name="icd-deploy" content="2" />';
+
 async function serveDist() {
+  let redeployed = false;
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
     const file = normalize(join(dist, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dist + sep) && file !== dist) return void response.writeHead(403).end();
     try {
-      const body = readFileSync(file);
+      let body: Buffer | string = readFileSync(file);
+      // A redeploy: a changed page, and a model folder of another version (its pipeline.json).
+      if (redeployed && file === join(dist, 'index.html'))
+        body = body.toString('utf8').replace('<head>', `<head>\n    ${deployMarker}`);
+      if (redeployed && file === join(dist, 'model', 'pipeline.json'))
+        body = JSON.stringify({ ...JSON.parse(body.toString('utf8')), created: '2030-01-01T00:00:00.000Z' });
       response.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' });
       response.end(body);
     } catch {
@@ -71,9 +85,20 @@ async function serveDist() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    });
+    return closed;
+  };
   return {
     origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    redeploy: () => {
+      redeployed = true;
+    },
+    close,
   };
 }
 
@@ -82,7 +107,20 @@ interface PageResult {
   ms: number;
 }
 
-async function waitReady(page: Page, timeout = 180_000): Promise<{ backend: string; loadMs: number }> {
+interface Trial {
+  backend: string;
+  ms?: number;
+  loadMs?: number;
+  error?: string;
+}
+interface Ready {
+  backend: string;
+  loadMs: number;
+  trials: Trial[];
+  modelVersion: string;
+}
+
+async function waitReady(page: Page, timeout = 180_000): Promise<Ready> {
   await page.waitForFunction(
     () => {
       const demo = (window as unknown as { icdDemo?: { ready: boolean; errors: string[] } }).icdDemo;
@@ -92,10 +130,15 @@ async function waitReady(page: Page, timeout = 180_000): Promise<{ backend: stri
     { timeout },
   );
   const state = await page.evaluate(
-    () => (window as unknown as { icdDemo: { backend: string; loadMs: number; errors: string[] } }).icdDemo,
+    () => (window as unknown as { icdDemo: Ready & { errors: string[] } }).icdDemo,
   );
   if (state.errors.length > 0) throw new Error(`the page failed: ${state.errors.join('; ')}`);
-  return { backend: state.backend, loadMs: state.loadMs };
+  return {
+    backend: state.backend,
+    loadMs: state.loadMs,
+    trials: state.trials,
+    modelVersion: state.modelVersion,
+  };
 }
 
 async function codeInPage(page: Page, text: string): Promise<PageResult> {
@@ -119,7 +162,7 @@ async function codeInPage(page: Page, text: string): Promise<PageResult> {
   return result.lastResult;
 }
 
-function compare(browser: NotePrediction, node: NotePrediction): void {
+function compare(browser: NotePrediction, node: NotePrediction, engine: string): void {
   const codes = (p: NotePrediction) =>
     p.ranked
       .filter((c) => c.predicted)
@@ -127,13 +170,13 @@ function compare(browser: NotePrediction, node: NotePrediction): void {
       .sort();
   check(
     JSON.stringify(codes(browser)) === JSON.stringify(codes(node)),
-    `same predicted codes in Chromium and Node (${codes(node).join(', ') || 'none'})`,
+    `${engine}: same predicted codes in Chromium and Node (${codes(node).join(', ') || 'none'})`,
   );
   const nodeScores = new Map(node.ranked.map((c) => [c.code, c.score]));
   const worst = Math.max(
     ...browser.ranked.map((c) => Math.abs(c.score - (nodeScores.get(c.code) ?? Number.NaN))),
   );
-  check(worst <= 1e-3, `every score within 1e-3 of Node's (max |Δ| ${worst.toExponential(2)})`);
+  check(worst <= 1e-3, `${engine}: every score within 1e-3 of Node's (max |Δ| ${worst.toExponential(2)})`);
   const spans = (p: NotePrediction) =>
     JSON.stringify(
       p.ranked
@@ -142,7 +185,7 @@ function compare(browser: NotePrediction, node: NotePrediction): void {
     );
   check(
     spans(browser) === spans(node),
-    'the same evidence spans (offsets and sources) for every predicted code',
+    `${engine}: the same evidence spans (offsets and sources) for every predicted code`,
   );
 }
 
@@ -219,10 +262,34 @@ async function main(): Promise<void> {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${server.origin}/`);
+    const started = performance.now();
     const ready = await waitReady(page);
-    console.log(`page ready on ${ready.backend} in ${(ready.loadMs / 1000).toFixed(1)} s`);
+    const timings = ready.trials
+      .map(
+        (t) =>
+          `${t.backend} ${t.ms !== undefined ? `${t.ms.toFixed(0)} ms, built in ${t.loadMs?.toFixed(0)} ms` : `unavailable (${t.error})`}`,
+      )
+      .join(', ');
+    console.log(`page ready on ${ready.backend} in ${(ready.loadMs / 1000).toFixed(1)} s (${timings})`);
+    check(
+      ['webgpu', 'webgl', 'wasm', 'ort-wasm'].every((name) => ready.trials.some((t) => t.backend === name)) &&
+        ready.trials.some((t) => t.backend === 'ort-wasm' && t.ms !== undefined),
+      'every candidate was tried at load, onnxruntime-web wasm among those that ran',
+    );
+    const timed = ready.trials.filter((t) => t.ms !== undefined);
+    check(
+      timed.every((t) => t.ms! >= timed.find((c) => c.backend === ready.backend)!.ms!),
+      `the page keeps the fastest candidate on the calibration note (${ready.backend})`,
+    );
+    const backendLine = (await page.textContent('#backend')) ?? '';
+    check(
+      /Running on /.test(backendLine) &&
+        backendLine.includes('onnxruntime-web wasm') &&
+        / \d+ ms/.test(backendLine),
+      'the page says which backend it uses and the timings of the others',
+    );
     const result = await codeInPage(page, note);
-    compare(result.prediction, nodePrediction!);
+    compare(result.prediction, nodePrediction!, ready.backend);
     // Keyboard only: Tab reaches the code list and Enter selects a code.
     await page.focus('#codes button');
     await page.keyboard.press('Enter');
@@ -244,16 +311,61 @@ async function main(): Promise<void> {
     mkdirSync(join(repository, 'docs', 'images'), { recursive: true });
     await page.screenshot({ path: join(repository, 'docs', 'images', 'browser-demo.png'), fullPage: true });
 
-    // Offline: the service worker answers the page, the Cache API the model.
+    // onnxruntime-web forced: the encoder on ONNX Runtime (wasm), the same head, the same answers.
+    await page.goto(`${server.origin}/?backends=ort-wasm`);
+    const ort = await waitReady(page);
+    console.log(
+      `onnxruntime-web page ready in ${(ort.loadMs / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s in)`,
+    );
+    check(ort.backend === 'ort-wasm', `?backends=ort-wasm runs onnxruntime-web (got ${ort.backend})`);
+    const ortResult = await codeInPage(page, note);
+    compare(ortResult.prediction, nodePrediction!, 'onnxruntime-web wasm');
+
+    if (bench) await benchmark(context, server.origin, ready);
+
+    // A redeploy: a returning visitor gets the new page (navigations are network-first) and the new
+    // model version in a cache of its own, the old version's cache deleted.
+    const cacheNames = () => page.evaluate(() => caches.keys());
+    check(
+      (await cacheNames()).includes(ready.modelVersion),
+      `the model is cached under its version (${ready.modelVersion})`,
+    );
+    server.redeploy();
+    // tfjs wasm this time: the tfjs path is compared with Node too (the first page may have chosen onnxruntime-web).
+    await page.goto(`${server.origin}/?backends=wasm`);
+    const redeployed = await waitReady(page);
+    console.log(
+      `redeployed page ready in ${(redeployed.loadMs / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s in)`,
+    );
+    check(
+      (await page.locator('meta[name="icd-deploy"]').count()) === 1,
+      'after a redeploy the returning visitor gets the new page, not the cached one',
+    );
+    const namesAfter = await cacheNames();
+    check(
+      redeployed.modelVersion !== ready.modelVersion &&
+        namesAfter.includes(redeployed.modelVersion) &&
+        !namesAfter.includes(ready.modelVersion),
+      `the new model version gets its own cache and the old one is deleted (${namesAfter.join(', ')})`,
+    );
+    compare((await codeInPage(page, note)).prediction, nodePrediction!, 'tfjs wasm');
+
+    // Offline: the server is gone and the network too; the service worker answers the page, the
+    // bundle and both wasm binaries (onnxruntime-web's for the encoder, tfjs's for the head), the
+    // model cache the model.
+    await server.close();
     await context.setOffline(true);
-    await page.reload();
-    await waitReady(page);
+    await page.goto(`${server.origin}/?backends=ort-wasm`);
+    const offlineReady = await waitReady(page);
+    console.log(
+      `offline page ready in ${(offlineReady.loadMs / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s in)`,
+    );
     const offline = await codeInPage(page, note);
     check(
-      JSON.stringify(offline.prediction.ranked.map((c) => c.code)) ===
-        JSON.stringify(result.prediction.ranked.map((c) => c.code)),
-      'works offline after the first load (same ranking)',
+      offlineReady.backend === 'ort-wasm' && offlineReady.modelVersion === redeployed.modelVersion,
+      'works offline after the first load, server stopped (onnxruntime-web, the cached model version)',
     );
+    compare(offline.prediction, nodePrediction!, 'offline');
     await context.setOffline(false);
 
     const needle = note.slice(0, 40);
@@ -270,8 +382,7 @@ async function main(): Promise<void> {
       "every request is a GET to the page's own origin",
     );
     check(pageErrors.length === 0, `no page errors${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
-
-    if (bench) await benchmark(context, server.origin);
+    console.log(`browser part: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     nodeCoder.dispose();
     await context.close();
@@ -288,11 +399,19 @@ async function main(): Promise<void> {
 async function benchmark(
   context: Awaited<ReturnType<typeof chromium.launchPersistentContext>>,
   origin: string,
+  first: Ready,
 ) {
+  const loadBefore = loadavg();
   const rows: string[] = [];
   const short = words(500);
   const long = words(2000);
-  for (const backend of ['wasm', 'webgl', 'cpu']) {
+  const labels: Record<string, string> = {
+    webgpu: 'tfjs webgpu',
+    webgl: 'tfjs webgl',
+    wasm: 'tfjs wasm',
+    'ort-wasm': 'onnxruntime-web wasm (encoder; head on tfjs wasm)',
+  };
+  for (const backend of ['webgpu', 'webgl', 'wasm', 'ort-wasm']) {
     const page = await context.newPage();
     await page.goto(`${origin}/?backends=${backend}`);
     try {
@@ -300,16 +419,21 @@ async function benchmark(
       const a = await codeInPage(page, short);
       const b = await codeInPage(page, long);
       rows.push(
-        `| ${ready.backend} | ${(ready.loadMs / 1000).toFixed(2)} | ${a.ms.toFixed(0)} | ${b.ms.toFixed(0)} |`,
+        `| ${labels[backend]} | ${(ready.loadMs / 1000).toFixed(2)} | ${a.ms.toFixed(0)} | ${b.ms.toFixed(0)} |`,
       );
     } catch (error) {
-      rows.push(`| ${backend} | unavailable: ${String((error as Error).message).slice(0, 80)} | | |`);
+      rows.push(
+        `| ${labels[backend]} | unavailable: ${String((error as Error).message)
+          .replace(/\s+/g, ' ')
+          .replace(/\|/g, '/')
+          .slice(0, 100)} | | |`,
+      );
     }
     await page.close();
   }
   const assets = join(dist, 'assets');
   const bundle = readdirSync(assets)
-    .filter((name) => name.endsWith('.js') || name.endsWith('.css'))
+    .filter((name) => /\.(js|css|wasm)$/.test(name))
     .map((name) => ({
       name,
       raw: statSync(join(assets, name)).size,
@@ -326,17 +450,27 @@ async function benchmark(
   const page = [
     '# Browser demo',
     '',
-    `Measured ${new Date().toISOString()} in headless Chromium (${chromiumPath}, software rendering: no GPU), ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
+    `Measured ${new Date().toISOString()} in headless Chromium (${chromiumPath}, software rendering: no GPU), ${cpus().length} × ${cpus()[0]?.model}, load average ${loadBefore
       .map((v) => v.toFixed(1))
-      .join(', ')}.`,
+      .join(', ')} before and ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(', ')} after (a CPU shared with other jobs: the figures are noisy).`,
     'Command: `pnpm build && pnpm --filter @icd/example-browser-demo bench`.',
-    `Model: the demo folder (${(model / 1024).toFixed(0)} KiB; BERT 2 × 64 + label attention over 13 codes). Load = worker start to ready with one backend tried; the check page before these rows put the model in the Cache API, so these loads read it from there (first network load with all backends tried: about 10 s in the check).`,
+    `Model: the demo folder (${(model / 1024).toFixed(0)} KiB: BERT 2 × 64 as safetensors for tfjs and as ONNX for onnxruntime-web, label attention over 13 codes). Model load = worker start to ready with one backend tried (\`?backends=…\`); the check's first page put the model in the Cache API, so these loads read it from there, and include compiling the backend (tfjs wasm or onnxruntime-web's 14 MB wasm). Latency = one note coded in the worker (windows of 256 tokens, as in Node).`,
+    '',
+    `First visit (network, every candidate tried and timed on the calibration note): ready in ${(first.loadMs / 1000).toFixed(1)} s, chose ${first.backend}; calibration (second run) ${first.trials
+      .map((t) =>
+        t.ms !== undefined
+          ? `${t.backend} ${t.ms.toFixed(0)} ms (built in ${(t.loadMs ?? 0).toFixed(0)} ms)`
+          : `${t.backend} unavailable`,
+      )
+      .join(', ')}.`,
     '',
     '| backend | model load (s) | 500-word note (ms) | 2,000-word note (ms) |',
     '| --- | ---: | ---: | ---: |',
     ...rows,
     '',
-    `Bundle without the model: ${bundle.map((b) => `${b.name} ${(b.gzip / 1024).toFixed(0)} KiB gzipped (${(b.raw / 1024).toFixed(0)} KiB)`).join('; ')}; tfjs wasm binaries ${wasm.map((w) => `${w.name} ${(w.gzip / 1024).toFixed(0)} KiB`).join(', ')} gzipped (one is fetched).`,
+    `Bundle without the model: ${bundle.map((b) => `${b.name} ${(b.gzip / 1024).toFixed(0)} KiB gzipped (${(b.raw / 1024).toFixed(0)} KiB)`).join('; ')} (onnxruntime-web's chunk and binary are fetched only when it is tried); tfjs wasm binaries ${wasm.map((w) => `${w.name} ${(w.gzip / 1024).toFixed(0)} KiB`).join(', ')} gzipped (one is fetched).`,
     '',
   ];
   writeFileSync(join(repository, 'docs', 'benchmarks', 'browser-demo.md'), page.join('\n'));
