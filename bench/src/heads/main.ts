@@ -285,6 +285,7 @@ function writeSections(emit: (line?: string) => void = out) {
 }
 
 if (only) {
+  const classicOf = new Map<Language, Awaited<ReturnType<typeof classicSystems>>>();
   // The tail of the page (sections, evidence, timings) after the rows so far, written after every step so
   // that a run cut short keeps what it did.
   const writeOnly = () => {
@@ -316,11 +317,36 @@ if (only) {
           classic.choice,
         );
         for (const run of [classic.lexical, classic.dictionary, classic.merged]) row(language, run);
+        classicOf.set(language, classic);
       } else if (section === 'test-refit') await testSection(language);
       else {
         const modelDir = join(root, 'checkpoints', `codiesp-${language}-tiny-v8000-s42`, 'model');
         const corpus = await loadEncoder(modelDir, 128);
-        await filterSection(language, corpus, labelSpace(fit));
+        const filtered = (await filterSection(language, corpus, labelSpace(fit))).run;
+        // With the classic rows of this run (--only=classic,keybert-filter): the λ merges of the filtered head.
+        const classic = classicOf.get(language);
+        if (classic) {
+          const withLexical = mergeRuns(
+            `${filtered.system} + TF-IDF LR (λ)`,
+            filtered.system,
+            filtered,
+            classic.lexical,
+            validation,
+            top50,
+          );
+          row(language, withLexical);
+          row(
+            language,
+            mergeRuns(
+              `dictionary + (${filtered.system} + TF-IDF LR)`,
+              'the dictionary',
+              classic.dictionary,
+              withLexical,
+              validation,
+              top50,
+            ),
+          );
+        }
         corpus.encoder.dispose();
       }
       writeOnly();
