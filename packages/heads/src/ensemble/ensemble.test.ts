@@ -32,6 +32,23 @@ describe('ensemble (eq. 5: Y = λ·A + (1 − λ)·B)', () => {
     ).toThrow(InvalidArgumentError);
   });
 
+  it('refuses NaN or infinite scores and matrices whose rows × cols are not integers', () => {
+    const one = { data: [0.5], rows: 1, cols: 1 };
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => ensembleScores({ data: [bad], rows: 1, cols: 1 }, one, 0.5)).toThrow(/a\.data\[0\]/);
+      expect(() => ensembleScores(one, { data: [bad], rows: 1, cols: 1 }, 0.5)).toThrow(/b\.data\[0\]/);
+      expect(() => mergePredictions([note('d', ['A', bad])], [note('d', ['A', 0.1])], 0.5)).toThrow(
+        InvalidArgumentError,
+      );
+      expect(() =>
+        mergePredictions([note('d', ['A', 0.1])], [note('d', ['B', 0.2], ['A', bad])], 0.5),
+      ).toThrow(/b\[0\]\.ranked\[1\]\.score/);
+    }
+    // 0.5 × 4 = 2 values: the lengths agree, but there is no such matrix.
+    const half = { data: [1, 2], rows: 0.5, cols: 4 };
+    expect(() => ensembleScores(half, half, 0.5)).toThrow(InvalidArgumentError);
+  });
+
   it('merges two rankings over the union of codes (a missing code counts 0)', () => {
     const [merged] = mergePredictions(
       [note('d', ['A', 0.9], ['B', 0.1])],

@@ -1,5 +1,6 @@
 import {
   assertFiniteNumber,
+  assertInteger,
   type CodePrediction,
   type Coder,
   type Evidence,
@@ -36,6 +37,15 @@ export function ensembleScores(
 ): { data: Float64Array; rows: number; cols: number } {
   const fn = 'ensembleScores';
   checkLambda(fn, lambda);
+  for (const [name, matrix] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (matrix === null || typeof matrix !== 'object' || matrix.data?.length === undefined)
+      invalidArgument(fn, name, 'a { data, rows, cols } score matrix', matrix);
+    assertInteger(fn, `${name}.rows`, matrix.rows, { min: 0 });
+    assertInteger(fn, `${name}.cols`, matrix.cols, { min: 0 });
+  }
   if (
     a.rows !== b.rows ||
     a.cols !== b.cols ||
@@ -44,8 +54,14 @@ export function ensembleScores(
   )
     invalidArgument(fn, 'b', `a ${a.rows} × ${a.cols} matrix like a`, `${b.rows} × ${b.cols}`);
   const data = new Float64Array(a.data.length);
-  for (let index = 0; index < data.length; index++)
-    data[index] = lambda * (a.data[index] as number) + (1 - lambda) * (b.data[index] as number);
+  for (let index = 0; index < data.length; index++) {
+    const left = a.data[index] as number;
+    const right = b.data[index] as number;
+    // A NaN would silently poison the merged ranking.
+    if (!Number.isFinite(left)) invalidArgument(fn, `a.data[${index}]`, 'a finite score', left);
+    if (!Number.isFinite(right)) invalidArgument(fn, `b.data[${index}]`, 'a finite score', right);
+    data[index] = lambda * left + (1 - lambda) * right;
+  }
   return { data, rows: a.rows, cols: a.cols };
 }
 
@@ -82,16 +98,19 @@ export function mergePredictions(
     if (left.noteId !== right.noteId)
       invalidArgument(fn, `b[${index}].noteId`, `'${left.noteId}'`, right.noteId);
     const scores = new Map<string, { score: number; evidence: Evidence[]; order: number }>();
-    const add = (codes: readonly CodePrediction[], weight: number) => {
-      for (const code of codes) {
+    const add = (codes: readonly CodePrediction[], weight: number, side: 'a' | 'b') => {
+      for (const [rank, code] of codes.entries()) {
+        // A NaN score would make the merged sort order undefined.
+        if (typeof code?.score !== 'number' || !Number.isFinite(code.score))
+          invalidArgument(fn, `${side}[${index}].ranked[${rank}].score`, 'a finite score', code?.score);
         const entry = scores.get(code.code) ?? { score: 0, evidence: [], order: scores.size };
         entry.score += weight * code.score;
         entry.evidence.push(...code.evidence);
         scores.set(code.code, entry);
       }
     };
-    add(left.ranked, lambda);
-    add(right.ranked, 1 - lambda);
+    add(left.ranked, lambda, 'a');
+    add(right.ranked, 1 - lambda, 'b');
     const merged = [...scores.entries()]
       .sort(([, x], [, y]) => y.score - x.score || x.order - y.order)
       .slice(0, options.topK ?? scores.size)

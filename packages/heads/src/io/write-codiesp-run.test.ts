@@ -1,4 +1,5 @@
 import type { NotePrediction } from '@icd/core';
+import { InvalidArgumentError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { writeCodiespRun } from './write-codiesp-run.js';
 
@@ -38,5 +39,17 @@ describe('writeCodiespRun', () => {
     expect(() =>
       writeCodiespRun([{ ...predictions[0]!, ranked: [code('A', 0.2, true), code('A', 0.1, false)] }]),
     ).toThrow(/already ranked/);
+  });
+
+  it('refuses a document given twice and scores that are not finite numbers', () => {
+    // Two entries for one docid would put that document's codes twice in the official script's ranking.
+    const again = { ...predictions[1]!, noteId: predictions[0]!.noteId };
+    expect(() => writeCodiespRun([predictions[0]!, again])).toThrow(InvalidArgumentError);
+    expect(() => writeCodiespRun([predictions[0]!, again])).toThrow(/predictions\[1\]\.noteId/);
+    for (const score of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(() => writeCodiespRun([{ ...predictions[0]!, ranked: [code('A', score, true)] }])).toThrow(
+        InvalidArgumentError,
+      );
+    }
   });
 });

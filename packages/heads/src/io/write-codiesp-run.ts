@@ -38,6 +38,7 @@ export function writeCodiespRun(
   if (!Array.isArray(predictions))
     invalidArgument(fn, 'predictions', 'an array of NotePrediction', predictions);
   const lines: string[] = [];
+  const documents = new Set<string>();
   predictions.forEach((prediction, index) => {
     if (prediction === null || typeof prediction !== 'object' || !Array.isArray(prediction.ranked))
       invalidArgument(fn, `predictions[${index}]`, 'a NotePrediction { noteId, ranked }', prediction);
@@ -49,14 +50,18 @@ export function writeCodiespRun(
         'a non-empty id without tabs or line breaks',
         noteId,
       );
+    // A document given twice would rank its codes twice (or interleave two rankings) in the official MAP.
+    if (documents.has(noteId))
+      invalidArgument(fn, `predictions[${index}].noteId`, 'a document not already written', noteId);
+    documents.add(noteId);
     let previous = Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
     prediction.ranked.forEach((code: CodePrediction, rank: number) => {
       const where = `predictions[${index}].ranked[${rank}]`;
       if (typeof code?.code !== 'string' || code.code.length === 0 || forbidden.test(code.code))
         invalidArgument(fn, `${where}.code`, 'a non-empty code without tabs or line breaks', code?.code);
-      if (typeof code.score !== 'number' || Number.isNaN(code.score))
-        invalidArgument(fn, `${where}.score`, 'a number', code.score);
+      if (typeof code.score !== 'number' || !Number.isFinite(code.score))
+        invalidArgument(fn, `${where}.score`, 'a finite number', code.score);
       if (code.score > previous)
         invalidArgument(fn, `${where}.score`, `codes ranked best first (<= ${previous})`, code.score);
       previous = code.score;

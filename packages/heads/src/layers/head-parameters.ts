@@ -101,6 +101,13 @@ function checkInitial(
         message: `${fn}: weight '${spec.name}' must have shape [${spec.shape.join(', ')}], got [${tensor.shape.join(', ')}]`,
       });
     }
+    // A NaN or ±Infinity weight (a diverged run, a corrupt file) would turn every logit into NaN.
+    if (!tf.tidy(() => tf.all(tf.isFinite(tensor)).dataSync()[0] === 1)) {
+      throw new CheckpointError({
+        tensor: spec.name,
+        message: `${fn}: weight '${spec.name}' holds NaN or ±Infinity`,
+      });
+    }
   }
 }
 

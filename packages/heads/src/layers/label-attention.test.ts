@@ -358,6 +358,21 @@ describe('LabelAttention (eqs. 2–4)', () => {
           weights,
         ),
     ).toThrow(/label_attention.second_linear.weight/);
+    // A diverged or corrupt weight is refused by name, not turned into NaN logits.
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const corrupt = new Map(weights);
+      const output = tf.tensor2d(p.w.map((row) => row.map((value, k) => (k === 0 ? bad : value))));
+      corrupt.set('label_attention.third_linear.weight', tf.transpose(output));
+      const before = tf.memory().numTensors;
+      expect(
+        () => new LabelAttention({ labels, hiddenSize: hidden, projectionSize: projection }, corrupt),
+      ).toThrow(CheckpointError);
+      expect(
+        () => new LabelAttention({ labels, hiddenSize: hidden, projectionSize: projection }, corrupt),
+      ).toThrow(/third_linear\.weight.*NaN/);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([output, corrupt.get('label_attention.third_linear.weight')!]);
+    }
     tf.dispose([...weights.values()]);
     const head = new LabelAttention({ labels, hiddenSize: hidden, projectionSize: projection });
     const h = tf.tensor3d(states);
