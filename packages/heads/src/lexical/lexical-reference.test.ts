@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@icd/core';
 import { describe, expect, it } from 'vitest';
 import { decisionValues, fitOneVsRestLogistic, labelWeights } from './logistic-regression.js';
 import { lexicalTokens, TfidfVectorizer } from './tfidf-vectorizer.js';
@@ -39,6 +40,21 @@ describe('TF-IDF and logistic regression against scikit-learn (fixtures/lexical-
       { text: '8', start: 14, end: 15 },
       { text: '2', start: 16, end: 17 },
     ]);
+    // scikit-learn lower-cases BEFORE matching: Python's 'İstanbul'.lower() is 'i' + U+0307 (a combining
+    // mark, not \w) + 'stanbul', so re.findall(r'[^\W_]+', ...) gives ['i', 'stanbul'] (and 'İ9' → ['i', '9']).
+    // Both pieces keep the offsets of the whole original word.
+    expect(lexicalTokens('İstanbul İ9')).toEqual([
+      { text: 'i', start: 0, end: 8 },
+      { text: 'stanbul', start: 0, end: 8 },
+      { text: 'i', start: 9, end: 11 },
+      { text: '9', start: 9, end: 11 },
+    ]);
+  });
+
+  it('finds no terms after min_df pruning like scikit-learn: a typed error, not an empty vocabulary', () => {
+    // scikit-learn raises "After pruning, no terms remain" for these texts with min_df=2.
+    expect(() => TfidfVectorizer.fit(['chest pain', 'fever'], { minDf: 2 })).toThrow(InvalidArgumentError);
+    expect(() => TfidfVectorizer.fit(['', '...'], { minDf: 1 })).toThrow(/minDf/);
   });
 
   it('learns the same vocabulary and idf', () => {

@@ -51,9 +51,16 @@ const wordPattern = /[\p{L}\p{N}]+/gu;
 export function lexicalTokens(text: string): LexicalToken[] {
   const tokens: LexicalToken[] = [];
   // Lower-casing first (as scikit-learn does) can change lengths, so match the original text and
-  // lower-case each word: the same words for every letter whose lower case is a letter.
+  // lower-case each word. A few capitals lower-case to a letter plus a combining mark (İ → i + U+0307),
+  // which scikit-learn's pattern then splits off: split those words the same way, each piece keeping
+  // the offsets of the whole original word (the only characters it is known to come from).
   for (const match of text.matchAll(wordPattern)) {
-    tokens.push({ text: match[0].toLowerCase(), start: match.index, end: match.index + match[0].length });
+    const start = match.index;
+    const end = start + match[0].length;
+    const lower = match[0].toLowerCase();
+    const pieces = lower.match(wordPattern) ?? [];
+    if (pieces.length === 1 && pieces[0] === lower) tokens.push({ text: lower, start, end });
+    else for (const piece of pieces) tokens.push({ text: piece, start, end });
   }
   return tokens;
 }
@@ -136,6 +143,15 @@ export class TfidfVectorizer {
     const vocabulary = [...documentFrequency.keys()]
       .filter((term) => documentFrequency.get(term)! >= minDf)
       .sort(compareCodePoints);
+    if (vocabulary.length === 0) {
+      // scikit-learn: "After pruning, no terms remain. Try a lower min_df".
+      invalidArgument(
+        fn,
+        'texts',
+        `texts with at least one word n-gram in ${minDf}+ of them (lower minDf)`,
+        `${texts.length} texts without one`,
+      );
+    }
     const n = texts.length;
     const idf = vocabulary.map((term) => Math.log((1 + n) / (1 + documentFrequency.get(term)!)) + 1);
     return new TfidfVectorizer({
