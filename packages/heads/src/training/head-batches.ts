@@ -108,6 +108,27 @@ export function headLoss(
   targets: tf.Tensor,
   problemType: 'multi_label' | 'single_label',
 ): tf.Scalar {
+  const fn = 'headLoss';
+  if (!(logits instanceof tf.Tensor) || logits.isDisposed || logits.rank !== 2)
+    invalidArgument(fn, 'logits', 'a live [batch, numLabels] tensor', logits);
+  if (problemType !== 'multi_label' && problemType !== 'single_label')
+    invalidArgument(fn, 'problemType', "'multi_label' or 'single_label'", problemType);
+  const [batch, width] = logits.shape as [number, number];
+  const expected = problemType === 'multi_label' ? [batch, width] : [batch];
+  if (
+    !(targets instanceof tf.Tensor) ||
+    targets.isDisposed ||
+    targets.rank !== expected.length ||
+    targets.shape.some((size, axis) => size !== expected[axis])
+  )
+    invalidArgument(
+      fn,
+      'targets',
+      problemType === 'multi_label'
+        ? `a live [${batch}, ${width}] tensor of 0/1 targets, the shape of logits`
+        : `a live [${batch}] tensor of class indices`,
+      targets instanceof tf.Tensor ? `shape [${targets.shape.join(', ')}]` : targets,
+    );
   return tf.tidy(() => {
     if (problemType === 'single_label') {
       const logProbabilities = tf.logSoftmax(logits as tf.Tensor2D);

@@ -1,6 +1,6 @@
 import { selectBackend } from '@icd/bert';
 import { createTinyBert } from '@icd/bert/test';
-import { IcdError } from '@icd/core';
+import { IcdError, InvalidArgumentError } from '@icd/core';
 import { registerGradients } from '@icd/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,18 @@ describe('headLoss', () => {
     const single = headLoss(logits, tf.tensor1d([0, 1], 'int32'), 'single_label');
     expect(single.dataSync()[0]).toBeCloseTo((ce([2, -1], 0) + ce([0.5, 30], 1)) / 2, 5);
     tf.dispose([logits, multi, single]);
+  });
+
+  it('throws typed errors for targets that do not fit the logits and for an unknown problem type', () => {
+    tf.tidy(() => {
+      const logits = tf.tensor2d([[1, 2, 3]]);
+      // Without the check, tfjs broadcasts or fails with a plain Error deep inside the loss.
+      expect(() => headLoss(logits, tf.tensor2d([[1, 0]]), 'multi_label')).toThrow(InvalidArgumentError);
+      expect(() => headLoss(logits, tf.tensor2d([[1], [0]]), 'multi_label')).toThrow(/targets/);
+      expect(() => headLoss(logits, tf.tensor1d([0, 1], 'int32'), 'single_label')).toThrow(/targets/);
+      expect(() => headLoss(tf.tensor1d([1]), tf.tensor1d([1]), 'multi_label')).toThrow(/logits/);
+      expect(() => headLoss(logits, tf.tensor2d([[1, 0, 0]]), 'multi' as never)).toThrow(/problemType/);
+    });
   });
 
   it('has the BCE gradient σ(x) − y per cell, at a logit of exactly 0 too, and no overflow at ±100', () => {
