@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +80,24 @@ describe('icd search', () => {
     const bestConfig = JSON.parse(await readFile(join(directory, 'trials.best.json'), 'utf8'));
     expect(bestConfig.train.learningRates.plm).toBe(best.parameters.plmLearningRate);
     expect(bestConfig.train.optimizer).toBe(best.parameters.optimizer);
+  });
+
+  it('refuses a lexical, dictionary or prompt-less ensemble config (exit 2, naming model.kind and the file) before training anything', async () => {
+    for (const model of [{ kind: 'lexical' }, { kind: 'dictionary' }, { kind: 'ensemble' }]) {
+      const file = join(directory, `search-${model.kind}.json`);
+      const log = join(directory, `trials-${model.kind}.jsonl`);
+      await writeFile(
+        file,
+        JSON.stringify({ seed: 2, data: { source: 'synthetic', size: 100 }, model, search: { log } }),
+      );
+      const result = await icd(['search', '--config', file, '--trials', '2', '--json']);
+      expect(result.code).toBe(2);
+      const error = JSON.parse(result.stdout).error;
+      expect(error.name).toBe('ConfigError');
+      expect(error.message).toContain('model.kind');
+      expect(error.message).toContain(`"${model.kind}"`);
+      expect(error.message).toContain(file);
+      expect(existsSync(log)).toBe(false);
+    }
   });
 });

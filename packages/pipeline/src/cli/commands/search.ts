@@ -18,7 +18,7 @@ import {
 import { HeadsEncoderCache } from '../../workflow/train-heads.js';
 import { trainModel } from '../../workflow/train-model.js';
 import type { CliCommand } from '../command.js';
-import type { IcdConfig } from '../config.js';
+import { ConfigError, type IcdConfig } from '../config.js';
 
 const figure = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : 'n/a');
 
@@ -90,6 +90,17 @@ export const searchCommand: CliCommand = {
   flagPaths: { trials: 'search.trials', objective: 'search.objective', log: 'search.log' },
   run: async (context) => {
     const { config } = context;
+    // Lexical and dictionary models read none of the sampled settings: every trial would be the same model.
+    const kind = config.model?.kind ?? 'prompt';
+    const members = config.model?.members ?? ['lexical', 'dictionary'];
+    if (kind === 'lexical' || kind === 'dictionary' || (kind === 'ensemble' && !members.includes('prompt'))) {
+      const file = context.configFile ?? 'the command-line flags';
+      throw new ConfigError({
+        file,
+        field: 'model.kind',
+        message: `model.kind must be "prompt" or "heads" (or an ensemble with a prompt member) for icd search, got "${kind}"${kind === 'ensemble' ? ` with members ${members.join(', ')}` : ''}: it samples none of its settings in ${file}`,
+      });
+    }
     const trials = config.search?.trials ?? 10;
     const dataset = await loadDataset(config);
     const objective: Objective = config.search?.objective ?? (dataset.multiLabel ? 'map' : 'accuracy');
