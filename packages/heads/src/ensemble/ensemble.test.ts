@@ -44,6 +44,10 @@ describe('ensemble (eq. 5: Y = λ·A + (1 − λ)·B)', () => {
         mergePredictions([note('d', ['A', 0.1])], [note('d', ['B', 0.2], ['A', bad])], 0.5),
       ).toThrow(/b\[0\]\.ranked\[1\]\.score/);
     }
+    // A code ranked twice by one side would be counted twice in the sum.
+    expect(() => mergePredictions([note('d', ['A', 0.4], ['A', 0.3])], [note('d', ['A', 0.1])], 0.5)).toThrow(
+      /a\[0\]\.ranked\[1\]\.code/,
+    );
     // 0.5 × 4 = 2 values: the lengths agree, but there is no such matrix.
     const half = { data: [1, 2], rows: 0.5, cols: 4 };
     expect(() => ensembleScores(half, half, 0.5)).toThrow(InvalidArgumentError);

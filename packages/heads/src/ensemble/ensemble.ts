@@ -99,7 +99,17 @@ export function mergePredictions(
       invalidArgument(fn, `b[${index}].noteId`, `'${left.noteId}'`, right.noteId);
     const scores = new Map<string, { score: number; evidence: Evidence[]; order: number }>();
     const add = (codes: readonly CodePrediction[], weight: number, side: 'a' | 'b') => {
+      const seen = new Set<string>();
       for (const [rank, code] of codes.entries()) {
+        // A code ranked twice by one side would count twice in λ·a + (1 − λ)·b.
+        if (seen.has(code?.code))
+          invalidArgument(
+            fn,
+            `${side}[${index}].ranked[${rank}].code`,
+            'a code not already ranked',
+            code.code,
+          );
+        seen.add(code?.code);
         // A NaN score would make the merged sort order undefined.
         if (typeof code?.score !== 'number' || !Number.isFinite(code.score))
           invalidArgument(fn, `${side}[${index}].ranked[${rank}].score`, 'a finite score', code?.score);
