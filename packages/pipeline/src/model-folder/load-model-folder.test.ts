@@ -1,6 +1,7 @@
 import { CheckpointError, UnsupportedError } from '@icd/core';
 import { ensemble, LexicalCoder } from '@icd/heads';
 import { describe, expect, it } from 'vitest';
+import { modelCard } from '../node/model-card.js';
 import { codeSetFromList, codeSetFromTable } from './code-set.js';
 import { dictionaryCoder } from './dictionary-model.js';
 import { loadModelFolder } from './load-model-folder.js';
@@ -42,6 +43,34 @@ describe('modelFolderFiles / loadModelFolder (lexical)', () => {
     // The table's description is the display.
     expect(loaded.display('I48.91')).toBe('Unspecified atrial fibrillation');
     loaded.dispose();
+  });
+
+  it('lists in pipeline.json and the model card only the code set entries of the model labels', async () => {
+    // The corpus has a class (J45.909) the trained model never saw: the folder must not list it.
+    const coder = train();
+    const codeSet = codeSetFromList(
+      [...coder.labels, 'J45.909'],
+      [
+        { code: 'E11.9', display: 'Type 2 diabetes mellitus without complications' },
+        { code: 'I10', display: 'Essential (primary) hypertension' },
+        { code: 'I48.91', display: 'Unspecified atrial fibrillation' },
+        { code: 'J45.909', display: 'Unspecified asthma, uncomplicated' },
+      ],
+      { name: 'four' },
+    );
+    const files = await modelFolderFiles(coder, { name: 'tiny', codeSet, hashes: HASHES });
+    const metadata = JSON.parse(files['pipeline.json'] as string);
+    expect(metadata.codeSet.codes.map((entry: { code: string }) => entry.code)).toEqual([
+      'E11.9',
+      'I10',
+      'I48.91',
+    ]);
+    expect(metadata.codeSet.excluded).toEqual(['Z00.0']);
+    const card = modelCard(metadata);
+    expect(card).toContain('4 codes;');
+    expect(card).toContain(
+      '3 of them are emitted, 1 are not valid codes of the set and never emitted (Z00.0)',
+    );
   });
 
   it('applies the folder thresholds (one per label) and reports them', async () => {

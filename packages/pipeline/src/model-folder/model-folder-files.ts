@@ -81,6 +81,20 @@ async function ownFiles(model: Coder, kind: ModelKind): Promise<ModelFolderFiles
 }
 
 /**
+ * The code set restricted to a model's labels: a code set built over a corpus's classes may hold codes
+ * the trained model never saw (absent from its train split); the folder lists only the model's.
+ */
+function codeSetOfLabels(codeSet: CodeSetInfo, labels: readonly string[]): CodeSetInfo {
+  const valid = new Set(codeSet.codes.map((entry) => entry.code));
+  const known = new Set(labels);
+  return {
+    ...codeSet,
+    codes: codeSet.codes.filter((entry) => known.has(entry.code)),
+    excluded: labels.filter((code) => !valid.has(code)),
+  };
+}
+
+/**
  * The files of a model folder, without a file system: the model's own saved files (a prompt model's
  * `prompt.json` + `prompt.safetensors` + `plm/`, a head coder's files, `lexical.json`,
  * `dictionary.json`; an ensemble's two members in `first/` and `second/`, each a model folder) and
@@ -107,11 +121,7 @@ export async function modelFolderFiles(model: Coder, info: ModelFolderInfo): Pro
         ...info,
         name: `${info.name}-${folder}`,
         thresholds: undefined,
-        codeSet: {
-          ...info.codeSet,
-          codes: info.codeSet.codes.filter((entry) => member.labels.includes(entry.code)),
-          excluded: member.labels.filter((code) => !info.codeSet.codes.some((entry) => entry.code === code)),
-        },
+        codeSet: codeSetOfLabels(info.codeSet, member.labels),
       };
       const { thresholds: _t, ...withoutThresholds } = memberInfo;
       for (const [name, content] of Object.entries(await modelFolderFiles(member, withoutThresholds)))
@@ -125,7 +135,7 @@ export async function modelFolderFiles(model: Coder, info: ModelFolderInfo): Pro
     kind,
     name: info.name,
     labels: [...model.labels],
-    codeSet: info.codeSet,
+    codeSet: codeSetOfLabels(info.codeSet, model.labels),
     ...(info.thresholds !== undefined ? { thresholds: info.thresholds } : {}),
     ...(info.evidenceTerms ? { evidenceTerms: info.evidenceTerms } : {}),
     hashes: info.hashes,
