@@ -99,6 +99,17 @@ describe('toFhirBundle', () => {
     expect(() => toFhirBundle(prediction, { ...options, patientReference: 'not a reference' })).toThrow(
       InvalidArgumentError,
     );
+    // R4: Condition.subject is Reference(Patient | Group) (hl7.org/fhir/R4/condition.html).
+    for (const other of ['Practitioner/1', 'Encounter/7', 'https://fhir.example.org/Organization/2'])
+      expect(() => toFhirBundle(prediction, { ...options, patientReference: other })).toThrow(
+        InvalidArgumentError,
+      );
+    for (const subject of ['Group/ward-3', 'https://fhir.example.org/Patient/42'])
+      expect(
+        toFhirBundle(prediction, { ...options, patientReference: subject }).entry[0]!.resource.subject,
+      ).toEqual({
+        reference: subject,
+      });
     const outside = { ...prediction, ranked: [{ ...prediction.ranked[0]!, code: 'Z99.99' }] };
     expect(() => toFhirBundle(outside, options)).toThrow(/Z99\.99/);
     // A map works as the table too, and { reference, display } as the patient.

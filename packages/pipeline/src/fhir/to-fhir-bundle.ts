@@ -27,7 +27,10 @@ export type PatientReference = string | { readonly reference: string; readonly d
  * ```
  */
 export interface FhirBundleOptions {
-  /** The patient, which R4 requires as `Condition.subject`: a bundle is refused without one. */
+  /**
+   * The patient, which R4 requires as `Condition.subject` (`Patient/<id>`, or a `Group/<id>`, as a relative or
+   * absolute reference or a `urn:uuid:`): a bundle is refused without one.
+   */
   readonly patientReference: PatientReference;
   /** Displays of the codes; a code without one is refused (only valid codes of the code set are emitted). */
   readonly codeTable: CodeDisplayTable;
@@ -44,6 +47,8 @@ export interface FhirBundleOptions {
 }
 
 const REFERENCE = /^((https?:\/\/\S+\/)?[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}|urn:uuid:[0-9a-f-]{36})$/;
+// R4 Condition.subject is Reference(Patient | Group): a Practitioner/... reference is not a subject.
+const SUBJECT = /^((https?:\/\/\S+\/)?(Patient|Group)\/[A-Za-z0-9\-.]{1,64}|urn:uuid:[0-9a-f-]{36})$/;
 
 function displayOf(table: CodeDisplayTable, code: string): string | undefined {
   const value = table.get(code) ?? table.get(code.toUpperCase());
@@ -145,11 +150,11 @@ export function toFhirBundle(prediction: NotePrediction, options: FhirBundleOpti
     typeof options?.patientReference === 'string'
       ? options.patientReference
       : options?.patientReference?.reference;
-  if (typeof reference !== 'string' || !REFERENCE.test(reference))
+  if (typeof reference !== 'string' || !SUBJECT.test(reference))
     invalidArgument(
       fn,
       'patientReference',
-      'a patient reference such as "Patient/123" (FHIR R4 requires Condition.subject)',
+      'a patient reference such as "Patient/123" (FHIR R4 requires Condition.subject, a Patient or a Group)',
       options?.patientReference,
     );
   if (typeof options.codeTable?.get !== 'function')
