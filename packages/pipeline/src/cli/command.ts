@@ -46,6 +46,8 @@ export interface CliCommand {
   readonly options?: NonNullable<ParseArgsConfig['options']>;
   /** Flags that override a config field: flag name → dotted config path (`epochs` → `train.epochs`). */
   readonly flagPaths?: Readonly<Record<string, string>>;
+  /** How many positional arguments it takes; more is a usage error (exit 2). Default: any number. */
+  readonly maxPositionals?: number;
   /** The command computes with tensors: `runCli` sets up the tfjs backend (`--backend`) first (default true). */
   readonly tensors?: boolean;
   /** Runs the command; resolves to its exit code (default 0). */

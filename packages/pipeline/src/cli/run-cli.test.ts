@@ -63,6 +63,24 @@ describe('config validation', () => {
     expect(JSON.parse(json.stdout).error).toMatchObject({ name: 'ConfigError', exitCode: 2 });
   });
 
+  it('exit code 2 for a stray argument (no command silently drops one)', async () => {
+    // The config is valid: only the extra positional argument is wrong, before anything runs.
+    const notes = join(directory, 'stray-notes.txt');
+    await writeFile(notes, 'Atrial fibrillation.');
+    for (const argv of [
+      ['train', '--config', config, 'stray'],
+      ['eval', '--config', config, '--model', join(directory, 'none'), 'stray'],
+      ['search', '--config', config, 'stray'],
+      ['predict', '--model', join(directory, 'none'), notes, notes],
+      ['batch', 'work', '--model', join(directory, 'none'), '--out', directory, 'stray'],
+      ['batch', 'enqueue', notes, notes],
+    ]) {
+      const result = await icd([...argv, '--json']);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(JSON.parse(result.stdout).error.name).toBe('UsageError');
+    }
+  });
+
   it('lists every command in --help; commands can be registered', async () => {
     registerCommand({
       name: 'hello',

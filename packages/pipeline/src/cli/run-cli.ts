@@ -105,6 +105,10 @@ export async function runCli(argv: readonly string[], streams: CliStreams = {}):
       stdout.write(`${command.usage}\n`);
       return EXIT_CODES.ok;
     }
+    if (command.maxPositionals !== undefined && parsed.positionals.length > command.maxPositionals)
+      throw new UsageError(
+        `unexpected argument ${JSON.stringify(parsed.positionals[command.maxPositionals])} (takes ${command.maxPositionals === 0 ? 'none' : `at most ${command.maxPositionals}`})\n\n${command.usage}`,
+      );
     const controller = new AbortController();
     const abort = () => controller.abort(new Error('interrupted'));
     streams.signal?.addEventListener('abort', abort, { once: true });

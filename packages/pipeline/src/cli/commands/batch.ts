@@ -40,6 +40,10 @@ async function enqueue(context: CliContext): Promise<number> {
 
 async function work(context: CliContext): Promise<number> {
   const { values } = context;
+  if (context.positionals.length > 1)
+    throw new UsageError(
+      `icd batch work takes no notes argument, got ${JSON.stringify(context.positionals[1])}`,
+    );
   if (typeof values.model !== 'string') throw new UsageError('--model <dir> is required');
   if (typeof values.out !== 'string') throw new UsageError('--out <dir> (the output store) is required');
   const concurrency = integerFlag(values, 'concurrency') ?? 16;
@@ -95,6 +99,7 @@ async function work(context: CliContext): Promise<number> {
 /** `icd batch enqueue | work`: coding a backlog through BullMQ on Redis (see docs/guide/service.md). */
 export const batchCommand: CliCommand = {
   name: 'batch',
+  maxPositionals: 2,
   summary: 'code a backlog through a BullMQ queue on Redis: batch enqueue <notes>, batch work --model <dir>',
   usage: [
     'Usage: icd batch enqueue [--redis redis://host:6379] [--queue icd-notes] <file.jsonl | file.json | dir | ->',

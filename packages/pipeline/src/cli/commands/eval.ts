@@ -9,6 +9,7 @@ import { metricsTable } from './format-metrics.js';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
+  maxPositionals: 0,
   summary:
     'score a model folder on the held-out split (accuracy, micro-F1, macro-AUC, MAP) next to naive Bayes',
   usage: [

@@ -61,6 +61,7 @@ export async function readNotes(
 
 export const predictCommand: CliCommand = {
   name: 'predict',
+  maxPositionals: 1,
   summary: 'code notes with a model folder: JSON, JSONL, FHIR R4 bundles or a CodiEsp run',
   usage: [
     'Usage: icd predict --model <dir> <file.txt | file.jsonl | dir | -> [--format json|jsonl|fhir|codiesp]',

@@ -5,6 +5,7 @@ import type { CliCommand } from '../command.js';
 
 export const pretrainCommand: CliCommand = {
   name: 'pretrain',
+  maxPositionals: 0,
   summary: 'train a WordPiece vocabulary and a small BERT (masked LM) on the training notes',
   usage: [
     'Usage: icd pretrain [--config icd.yaml] [--out <dir>] [--steps N] [--json]',

@@ -73,6 +73,7 @@ function resultsTable(records: readonly TrialRecord[], objective: Objective): st
 
 export const searchCommand: CliCommand = {
   name: 'search',
+  maxPositionals: 0,
   summary: 'random hyperparameter search (the study’s Table 2), resumable, objective of your choice',
   usage: [
     'Usage: icd search [--config icd.yaml] [--trials N] [--objective accuracy|macroAuc|microF1|map]',

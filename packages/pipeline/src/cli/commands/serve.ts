@@ -16,6 +16,7 @@ export function integerFlag(values: Readonly<Record<string, unknown>>, flag: str
 /** `icd serve`: the HTTP coding service over a model folder (see `createCodingService`). */
 export const serveCommand: CliCommand = {
   name: 'serve',
+  maxPositionals: 0,
   summary: 'serve a model folder over HTTP: POST /v1/code, /health, /ready, /metrics, /openapi.json',
   usage: [
     'Usage: icd serve --model <dir> [--port 8080] [--host 127.0.0.1] [--max-batch-size 16] [--max-wait-ms 5]',

@@ -12,6 +12,7 @@ const kindOf = (config: { model?: { kind?: string } }) => config.model?.kind ?? 
 
 export const trainCommand: CliCommand = {
   name: 'train',
+  maxPositionals: 0,
   summary: 'train a coder (prompt, heads, lexical, dictionary or ensemble) and save its model folder',
   usage: [
     'Usage: icd train [--config icd.yaml] [--kind prompt|heads|lexical|dictionary|ensemble] [--plm <dir>]',
