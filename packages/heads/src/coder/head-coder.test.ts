@@ -5,6 +5,7 @@ import { IcdError } from '@icd/core';
 import { filterNote, type KeptText } from '@icd/keybert';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabelAttention } from '../layers/label-attention.js';
 import { FixedAttentionHead, TestAttentionHead } from '../training/test-heads.test-helper.js';
 import { HeadCoder } from './head-coder.js';
 
@@ -161,6 +162,55 @@ describe('HeadCoder', () => {
     const one = await coder.predict(notes, { maxEvidence: 1 });
     expect(one[0]!.ranked[0]!.evidence).toHaveLength(1);
     expect(await coder.predict([])).toEqual([]);
+  });
+
+  it('splits a head pass whose attention would pass maxAttentionBytes, with the same scores and evidence', async () => {
+    const labels = Array.from({ length: 30 }, (_, i) => `C${i}`);
+    const head = new LabelAttention({ labels, hiddenSize: 16, seed: 4 });
+    let passes = 0;
+    const counting = Object.create(head, {
+      forward: {
+        value: (...args: Parameters<typeof head.forward>) => {
+          passes++;
+          return head.forward(...args);
+        },
+      },
+    }) as typeof head;
+    const notes = [words(5), words(19), words(11), words(2)].map((list, i) => ({
+      id: `n${i}`,
+      text: list.join(' '),
+    }));
+    const coderWith = (maxAttentionBytes?: number) =>
+      new HeadCoder({
+        encoder: borrowed(mlm.bert),
+        tokenizer: mlm.tokenizer!,
+        head: counting,
+        thresholds: 0, // every code predicted: evidence for all of them
+        windowLength: 8,
+        ...(maxAttentionBytes === undefined ? {} : { maxAttentionBytes }),
+      });
+    const whole = await coderWith().predict(notes);
+    expect(passes).toBe(1);
+    passes = 0;
+    const before = tf.memory().numTensors;
+    const split = await coderWith(1).predict(notes); // any batch of two is over budget: one note a pass
+    expect(passes).toBe(notes.length);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(split.map((p) => p.noteId)).toEqual(whole.map((p) => p.noteId));
+    split.forEach((prediction, n) => {
+      const reference = whole[n]!;
+      expect(prediction.ranked.map((c) => c.code)).toEqual(reference.ranked.map((c) => c.code));
+      prediction.ranked.forEach((code, k) => {
+        expect(code.score).toBeCloseTo(reference.ranked[k]!.score, 6);
+        expect(code.evidence).toEqual(reference.ranked[k]!.evidence);
+      });
+    });
+    // Without evidence there is no attention to keep: one pass whatever the budget.
+    passes = 0;
+    await coderWith(1).predict(notes, { evidence: false });
+    expect(passes).toBe(1);
+    expect(() => coderWith(0)).toThrow(IcdError);
+    head.dispose();
   });
 
   it('rejects with the signal reason, before and between batches', async () => {

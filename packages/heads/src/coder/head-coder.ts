@@ -62,6 +62,12 @@ export interface HeadCoderOptions extends WindowOptions {
   readonly batchSize?: number;
   /** Windows per encoder call (default 8). */
   readonly encoderBatchSize?: number;
+  /**
+   * When evidence is wanted, the head pass keeps the `[notes, labels, tokens]` attention: a batch whose
+   * attention would pass this many bytes is split into smaller head passes, down to one note (default
+   * 128 MiB; at 8,000 codes a 3,000-token note alone is 96 MB). Scores and evidence are the same.
+   */
+  readonly maxAttentionBytes?: number;
   /** Run on each note before coding (Key-BERT filtering); evidence maps back to the original. */
   readonly filter?: NoteFilter;
   /** How attention becomes spans (`maxEvidence` comes from `predict`'s options). */
@@ -106,6 +112,7 @@ export class HeadCoder implements Coder {
   readonly settings: WindowSettings;
   readonly batchSize: number;
   readonly encoderBatchSize: number;
+  readonly maxAttentionBytes: number;
   readonly filter: NoteFilter | undefined;
   readonly evidenceOptions: Omit<AttentionEvidenceOptions, 'maxEvidence' | 'boundaries'>;
   private thresholdValues: Float64Array;
@@ -129,6 +136,8 @@ export class HeadCoder implements Coder {
     this.encoderBatchSize = options.encoderBatchSize ?? 8;
     assertInteger(fn, 'batchSize', this.batchSize, { min: 1 });
     assertInteger(fn, 'encoderBatchSize', this.encoderBatchSize, { min: 1 });
+    this.maxAttentionBytes = options.maxAttentionBytes ?? 128 * 2 ** 20;
+    assertInteger(fn, 'maxAttentionBytes', this.maxAttentionBytes, { min: 1 });
     if (options.filter !== undefined && typeof options.filter !== 'function')
       invalidArgument(fn, 'filter', 'a function (text) => KeptText', options.filter);
     this.filter = options.filter;
@@ -251,6 +260,26 @@ export class HeadCoder implements Coder {
     const labels = this.labels.length;
     const length = Math.max(1, ...states.map((s) => s.length / width));
     const wantEvidence = options.evidence !== false && (options.maxEvidence ?? 3) > 0;
+    // Float32 attention of the whole batch: split the head pass when it would be too large.
+    const attentionBytes = labels * length * 4;
+    if (wantEvidence && notes.length > 1 && notes.length * attentionBytes > this.maxAttentionBytes) {
+      const size = Math.max(1, Math.floor(this.maxAttentionBytes / attentionBytes));
+      const results: NotePrediction[] = [];
+      for (let first = 0; first < notes.length; first += size) {
+        const part = (list: readonly unknown[]) => list.slice(first, first + size);
+        results.push(
+          ...(await this.scoreStates(
+            part(notes) as typeof notes,
+            part(states) as typeof states,
+            part(windows) as typeof windows,
+            part(texts) as typeof texts,
+            part(kept) as typeof kept,
+            options,
+          )),
+        );
+      }
+      return results;
+    }
     const { scores, attention } = tf.tidy(() => {
       const input = new Float32Array(notes.length * length * width);
       const mask = new Float32Array(notes.length * length);
