@@ -167,4 +167,30 @@ describe('train → eval → predict (lexical, synthetic)', () => {
     expect((await icd(['predict', '--model', folder, notes, '--format', 'fhir'])).code).toBe(2);
     expect((await icd(['predict', '--model', directory, notes])).code).toBe(3);
   });
+
+  it('reads a .json array of notes by their ids, and refuses a repeated note id (exit 3)', async () => {
+    const folder = join(directory, 'lexical'); // written by the test above
+    const array = join(directory, 'notes.json');
+    await writeFile(
+      array,
+      JSON.stringify([
+        { id: 'j1', text: 'Known atrial fibrillation.' },
+        { id: 'j2', text: 'Acute STEMI.' },
+      ]),
+    );
+    const run = await icd(['predict', '--model', folder, array, '--format', 'codiesp', '--top-k', '1']);
+    expect(run.code).toBe(0);
+    expect(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t')[0]),
+    ).toEqual(['j1', 'j2']);
+    const repeated = join(directory, 'repeated.jsonl');
+    await writeFile(repeated, '{"id":"x","text":"a"}\n{"id":"x","text":"b"}\n');
+    const twice = await icd(['predict', '--model', folder, repeated, '--json']);
+    expect(twice.code).toBe(3);
+    expect(JSON.parse(twice.stdout).error).toMatchObject({ name: 'DataFormatError' });
+    expect(JSON.parse(twice.stdout).error.message).toContain('"x" is used twice');
+  });
 });

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { NoteInput } from '@icd/core';
 import { DataFormatError } from '@icd/core';
+import { readNotes as readNoteFile } from '../../batch/read-notes.js';
 import { toFhirBundle } from '../../fhir/to-fhir-bundle.js';
 import { toCodiespRun, toJson, toJsonl } from '../../formats/to-json.js';
 import { loadModelFolder } from '../../node/model-folder-dir.js';
@@ -31,7 +32,10 @@ function jsonlNotes(text: string, file: string): NoteInput[] {
     });
 }
 
-/** The notes of a `predict` input: a .txt file (one note), a .jsonl file, a folder of .txt files, or `-` (stdin). */
+/**
+ * The notes of a `predict` input: a .txt file (one note), a .jsonl file, a .json file (an array of notes),
+ * a folder of .txt files, or `-` (stdin).
+ */
 export async function readNotes(
   input: string,
   stdin: AsyncIterable<Uint8Array | string>,
@@ -55,6 +59,9 @@ export async function readNotes(
       })),
     );
   }
+  // A .json file is an array of notes (or { notes: [...] }), as for `icd batch enqueue`: not one note of JSON text.
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json' || extension === '.ndjson') return readNoteFile(path);
   const text = await readFile(path, 'utf8');
   return extname(path) === '.jsonl' ? jsonlNotes(text, input) : [{ id: basename(path, extname(path)), text }];
 }
@@ -64,7 +71,7 @@ export const predictCommand: CliCommand = {
   maxPositionals: 1,
   summary: 'code notes with a model folder: JSON, JSONL, FHIR R4 bundles or a CodiEsp run',
   usage: [
-    'Usage: icd predict --model <dir> <file.txt | file.jsonl | dir | -> [--format json|jsonl|fhir|codiesp]',
+    'Usage: icd predict --model <dir> <file.txt | file.jsonl | file.json | dir | -> [--format json|jsonl|fhir|codiesp]',
     '                   [--patient Patient/<id>] [--top-k N] [--threshold T] [--predicted-only] [--engine tfjs|onnx]',
     '',
     'Every prediction carries codes, scores, the thresholds applied and evidence spans with their source.',
@@ -103,6 +110,16 @@ export const predictCommand: CliCommand = {
     const topK = number('top-k');
     const threshold = number('threshold');
     const notes = await readNotes(input, context.stdin);
+    // One prediction per note id: a CodiEsp run or FHIR bundles with a repeated id would be ambiguous.
+    const ids = new Set<string>();
+    for (const note of notes) {
+      if (ids.has(note.id))
+        throw new DataFormatError({
+          file: input,
+          message: `note id ${JSON.stringify(note.id)} is used twice`,
+        });
+      ids.add(note.id);
+    }
     const coder = await loadModelFolder(resolve(values.model), {
       engine: (values.engine as 'tfjs' | 'onnx' | undefined) ?? 'tfjs',
     });
