@@ -1,23 +1,88 @@
 import { resolve } from 'node:path';
+import { IcdError } from '@icd/core';
+import type { Queue } from 'bullmq';
 import { DEFAULT_BATCH_QUEUE } from '../../batch/enqueue-notes.js';
 import { redisConnectionFromUrl } from '../../batch/redis-connection.js';
 import type { CliCommand, CliContext } from '../command.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT_CODES, UsageError } from '../exit-codes.js';
 import { integerFlag } from './serve.js';
 
-const redisOf = (context: CliContext) =>
-  redisConnectionFromUrl(
-    typeof context.values.redis === 'string'
-      ? context.values.redis
-      : (process.env.ICD_REDIS_URL ?? 'redis://127.0.0.1:6379'),
-  );
+const redisOf = (context: CliContext) => redisConnectionFromUrl(redisUrlOf(context));
 const queueNameOf = (context: CliContext) =>
   typeof context.values.queue === 'string' ? context.values.queue : DEFAULT_BATCH_QUEUE;
+const redisUrlOf = (context: CliContext) =>
+  typeof context.values.redis === 'string'
+    ? context.values.redis
+    : (process.env.ICD_REDIS_URL ?? 'redis://127.0.0.1:6379');
+/** Redis's URL without its password, for messages. */
+const shownUrl = (url: string) => url.replace(/\/\/([^@/]*)@/, '//***@');
+
+/** `--connect-timeout` in ms (default 10,000); checked before any connection is opened. */
+function connectTimeoutOf(context: CliContext): number {
+  const timeoutMs = integerFlag(context.values, 'connect-timeout') ?? 10_000;
+  if (timeoutMs < 1) throw new UsageError('--connect-timeout must be at least 1 (milliseconds)');
+  return timeoutMs;
+}
+
+/**
+ * Resolves once `queue` reaches Redis. ioredis retries a refused connection forever and reports each try
+ * as an unhandled `error` event (a stack trace on stderr every time): listen to those, and give up with a
+ * clear error after `--connect-timeout` ms (default 10,000). False when the command is interrupted first.
+ */
+async function connected(queue: Queue, context: CliContext): Promise<boolean> {
+  const timeoutMs = connectTimeoutOf(context);
+  let lastError: Error | undefined;
+  let logged = false;
+  queue.on('error', (error: Error) => {
+    lastError = error;
+    // One line for a connection that keeps failing, not one stack trace a retry.
+    if (!logged) context.log(`icd batch: Redis at ${shownUrl(redisUrlOf(context))}: ${error.message}`);
+    logged = true;
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    await Promise.race([
+      queue.waitUntilReady(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new IcdError({
+                name: 'RedisUnreachableError',
+                message: `no Redis at ${shownUrl(redisUrlOf(context))} after ${timeoutMs} ms${lastError ? ` (${lastError.message})` : ''}; start one or pass --redis redis://host:port`,
+              }),
+            ),
+          timeoutMs,
+        );
+      }),
+      new Promise<never>((_, reject) => {
+        onAbort = () => reject(context.signal.reason);
+        if (context.signal.aborted) onAbort();
+        else context.signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+    return true;
+  } catch (error) {
+    // Stops ioredis's reconnect loop, so that the process can exit (`disconnect()` would wait for the
+    // connection that never comes; `close()` gives up on it).
+    await Promise.race([
+      queue.close().catch(() => undefined),
+      new Promise((done) => setTimeout(done, 2_000)),
+    ]);
+    if (context.signal.aborted) return false;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) context.signal.removeEventListener('abort', onAbort);
+  }
+}
 
 async function enqueue(context: CliContext): Promise<number> {
   const input = context.positionals[1];
   if (input === undefined)
     throw new UsageError('give the notes: a .jsonl or .json file, a folder of .txt, or -');
+  connectTimeoutOf(context);
   const [{ Queue }, { enqueueNotes }, { pendingJobs }, { readNotes }] = await Promise.all([
     import('bullmq'),
     import('../../batch/enqueue-notes.js'),
@@ -26,6 +91,7 @@ async function enqueue(context: CliContext): Promise<number> {
   ]);
   const notes = await readNotes(input, context.stdin as NodeJS.ReadableStream);
   const queue = new Queue(queueNameOf(context), { connection: redisOf(context) });
+  if (!(await connected(queue, context))) return EXIT_CODES.interrupted;
   try {
     const added = await enqueueNotes(queue, notes);
     const pending = await pendingJobs(queue);
@@ -48,6 +114,7 @@ async function work(context: CliContext): Promise<number> {
   if (typeof values.out !== 'string') throw new UsageError('--out <dir> (the output store) is required');
   const concurrency = integerFlag(values, 'concurrency') ?? 16;
   if (concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+  connectTimeoutOf(context);
   const connection = redisOf(context);
   // Loaded here, so that other commands do not pay for BullMQ at start-up.
   const [{ Queue }, { pendingJobs, waitUntilDrained }, { runBatchWorker }, { loadModelFolder }] =
@@ -57,8 +124,15 @@ async function work(context: CliContext): Promise<number> {
       import('../../batch/run-batch-worker.js'),
       import('../../node/model-folder-dir.js'),
     ]);
-  const coder = await loadModelFolder(resolve(values.model));
   const queue = new Queue(queueNameOf(context), { connection });
+  if (!(await connected(queue, context))) return EXIT_CODES.interrupted;
+  let coder: Awaited<ReturnType<typeof loadModelFolder>>;
+  try {
+    coder = await loadModelFolder(resolve(values.model));
+  } catch (error) {
+    await queue.close();
+    throw error;
+  }
   let written = 0;
   let skipped = 0;
   const drain = values['exit-when-drained'] === true;
@@ -74,6 +148,12 @@ async function work(context: CliContext): Promise<number> {
       else skipped++;
       bar?.update(written + skipped, { items: written + skipped });
     },
+  });
+  // The worker's own connection: one line for its errors too (see `connected`).
+  let workerErrorLogged = false;
+  worker.worker.on('error', (error: Error) => {
+    if (!workerErrorLogged) context.log(`icd batch work: ${error.message}`);
+    workerErrorLogged = true;
   });
   context.log(
     `icd batch work: ${concurrency} jobs at a time from ${queueNameOf(context)} into ${values.out}`,
@@ -105,6 +185,7 @@ export const batchCommand: CliCommand = {
     'Usage: icd batch enqueue [--redis redis://host:6379] [--queue icd-notes] <file.jsonl | file.json | dir | ->',
     '       icd batch work --model <dir> --out <dir> [--redis redis://host:6379] [--queue icd-notes]',
     '                      [--concurrency 16] [--exit-when-drained]',
+    '       (both: [--connect-timeout 10000] ms to reach Redis before failing with exit 1)',
     '',
     'enqueue puts one job per note on the queue (the note id is the job id). work codes jobs and writes',
     '<out>/<id>.json atomically, exactly one per note even when a worker is killed mid-batch; run it on as',
@@ -118,6 +199,7 @@ export const batchCommand: CliCommand = {
     out: { type: 'string', short: 'o' },
     concurrency: { type: 'string' },
     'exit-when-drained': { type: 'boolean' },
+    'connect-timeout': { type: 'string' },
   },
   run: async (context) => {
     const sub = context.positionals[0];
