@@ -188,24 +188,22 @@ async function trainLexical(context: TrainContext): Promise<TrainedModel> {
   });
   bar?.update(1, { items: notes.length });
   bar?.finish();
-  let tuned = coder;
-  let thresholds: number | undefined;
-  if (dataset.multiLabel) {
-    const scores = coder.scores(dataset.validation.map((note) => note.text));
-    const rows = Array.from({ length: scores.rows }, (_, r) =>
-      Array.from(scores.data.subarray(r * scores.cols, (r + 1) * scores.cols)),
-    );
-    const truth = dataset.validation.map((note) =>
-      coder.labels.map((code) => (note.codes.includes(code) ? 1 : 0)),
-    );
-    thresholds = tuneThreshold(truth, rows, { mode: 'global' }).thresholds[0]!;
-    tuned = coder.withThresholds(thresholds);
-  }
+  // Multi-label or not, one global threshold tuned on validation (micro-F1): one-vs-rest scores of a
+  // single-label task rarely reach 0.5, which would leave most notes with no predicted code.
+  const scores = coder.scores(dataset.validation.map((note) => note.text));
+  const rows = Array.from({ length: scores.rows }, (_, r) =>
+    Array.from(scores.data.subarray(r * scores.cols, (r + 1) * scores.cols)),
+  );
+  const truth = dataset.validation.map((note) =>
+    coder.labels.map((code) => (note.codes.includes(code) ? 1 : 0)),
+  );
+  const thresholds = tuneThreshold(truth, rows, { mode: 'global' }).thresholds[0]!;
+  const tuned = coder.withThresholds(thresholds);
   const { metrics } = await evaluateCoder(tuned, dataset.validation, dataset.classes, dataset.multiLabel);
   return {
     coder: tuned,
     validation: metrics,
-    details: { labels: coder.labels.length, threshold: thresholds ?? 0.5 },
+    details: { labels: coder.labels.length, threshold: thresholds },
   };
 }
 
@@ -263,17 +261,15 @@ async function trainEnsemble(context: TrainContext): Promise<TrainedModel> {
             ),
         },
   );
-  let threshold = 0.5;
-  if (dataset.multiLabel) {
-    const merged = ensemble(a.coder, b.coder, lambda, { threshold: 0.5 });
-    const rows = scoreMatrix(await merged.predict(validationNotes, { evidence: false }), dataset.classes).map(
-      (row) => Array.from(row),
-    );
-    const truth = dataset.validation.map((note) =>
-      dataset.classes.map((code) => (note.codes.includes(code) ? 1 : 0)),
-    );
-    threshold = tuneThreshold(truth, rows, { mode: 'global' }).thresholds[0]!;
-  }
+  // As for the lexical coder: tuned on validation for single-label tasks too.
+  const merged = ensemble(a.coder, b.coder, lambda, { threshold: 0.5 });
+  const rows = scoreMatrix(await merged.predict(validationNotes, { evidence: false }), dataset.classes).map(
+    (row) => Array.from(row),
+  );
+  const truth = dataset.validation.map((note) =>
+    dataset.classes.map((code) => (note.codes.includes(code) ? 1 : 0)),
+  );
+  const threshold = tuneThreshold(truth, rows, { mode: 'global' }).thresholds[0]!;
   const coder = ensemble(a.coder, b.coder, lambda, {
     threshold: Number.isFinite(threshold) ? threshold : 0.5,
   });
