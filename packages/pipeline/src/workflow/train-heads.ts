@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { BertModel } from '@icd/bert';
 import type { ClinicalNote, Coder, Encoder, NotePrediction, PredictOptions } from '@icd/core';
-import { CheckpointError } from '@icd/core';
 import type { Icd10CmTable } from '@icd/data';
 import {
   type CachedNote,
@@ -20,12 +17,13 @@ import {
   trainHead,
   type WindowOptions,
 } from '@icd/heads';
-import { Tokenizer } from '@icd/tokenizer';
+import type { Tokenizer } from '@icd/tokenizer';
 import type { IcdConfig } from '../cli/config.js';
 import type { ProgressBar } from '../cli/progress-bar.js';
 import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
 import type { Dataset } from './dataset.js';
 import { type EvaluationMetrics, evaluateCoder } from './evaluate.js';
+import { readPlmFolder } from './plm-folder.js';
 
 /** The defaults of `model.kind: heads` (also in the CLI docs). */
 export const HEAD_DEFAULTS = {
@@ -106,25 +104,8 @@ export async function loadEncoder(
   directory: string,
   dropout?: number,
 ): Promise<{ encoder: BertModel; tokenizer: Tokenizer }> {
-  const config = join(directory, 'config.json');
-  const weights = join(directory, 'model.safetensors');
-  const tokenizerFile = join(directory, 'tokenizer.json');
-  for (const file of [config, weights, tokenizerFile])
-    if (!existsSync(file))
-      throw new CheckpointError({
-        file,
-        message:
-          'missing: model.plm must be a folder written by `icd pretrain` (or a HuggingFace BERT folder)',
-      });
-  const tokenizer = Tokenizer.fromJSON(await readFile(tokenizerFile, 'utf8'));
-  const json = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
-  if (dropout !== undefined) {
-    json.hidden_dropout_prob = dropout;
-    json.attention_probs_dropout_prob = dropout;
-  }
-  const encoder = await BertModel.fromSafetensors(new Uint8Array(await readFile(weights)), json, {
-    tokenizer,
-  });
+  const { weights, config, tokenizer } = await readPlmFolder(directory, dropout);
+  const encoder = await BertModel.fromSafetensors(weights, config, { tokenizer });
   return { encoder, tokenizer };
 }
 

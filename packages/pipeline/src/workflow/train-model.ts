@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { BertForMaskedLM } from '@icd/bert';
 import type { ClinicalNote, Coder } from '@icd/core';
-import { CheckpointError } from '@icd/core';
 import type { Icd10CmTable } from '@icd/data';
 import { ensemble, LexicalCoder, tuneEnsembleWeight } from '@icd/heads';
 import { codePriors, type TermEntry } from '@icd/keybert';
@@ -19,13 +16,14 @@ import {
   trainPromptModel,
   type Verbalizer,
 } from '@icd/prompt';
-import { Tokenizer } from '@icd/tokenizer';
+import type { Tokenizer } from '@icd/tokenizer';
 import type { IcdConfig } from '../cli/config.js';
 import type { ProgressBar } from '../cli/progress-bar.js';
 import { dictionaryCoder } from '../model-folder/dictionary-model.js';
 import type { CodeSetInfo } from '../model-folder/pipeline-metadata.js';
 import type { Dataset } from './dataset.js';
 import { type EvaluationMetrics, evaluateCoder, type Objective, scoreMatrix, scoreRows } from './evaluate.js';
+import { readPlmFolder } from './plm-folder.js';
 import { type HeadsEncoderCache, trainHeads } from './train-heads.js';
 
 /** The templates of the study: manual, soft (8 soft tokens) and the mixed template of its Results. */
@@ -77,25 +75,8 @@ export async function loadPlm(
   directory: string,
   dropout?: number,
 ): Promise<{ plm: BertForMaskedLM; tokenizer: Tokenizer }> {
-  const config = join(directory, 'config.json');
-  const weights = join(directory, 'model.safetensors');
-  const tokenizerFile = join(directory, 'tokenizer.json');
-  for (const file of [config, weights, tokenizerFile])
-    if (!existsSync(file))
-      throw new CheckpointError({
-        file,
-        message:
-          'missing: model.plm must be a folder written by `icd pretrain` (or a HuggingFace BERT folder)',
-      });
-  const tokenizer = Tokenizer.fromJSON(await readFile(tokenizerFile, 'utf8'));
-  const json = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
-  if (dropout !== undefined) {
-    json.hidden_dropout_prob = dropout;
-    json.attention_probs_dropout_prob = dropout;
-  }
-  const plm = await BertForMaskedLM.fromSafetensors(new Uint8Array(await readFile(weights)), json, {
-    tokenizer,
-  });
+  const { weights, config, tokenizer } = await readPlmFolder(directory, dropout);
+  const plm = await BertForMaskedLM.fromSafetensors(weights, config, { tokenizer });
   return { plm, tokenizer };
 }
 
