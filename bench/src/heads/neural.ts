@@ -15,6 +15,7 @@ import {
   type HeadTrainResult,
   KnowledgeInjectedLabelAttention,
   LabelAttention,
+  mapEvidenceToOriginal,
   trainHead,
 } from '@icd/heads';
 import type { KeptText } from '@icd/keybert';
@@ -138,7 +139,7 @@ export async function scoreCached(
           values.subarray(row * tokens, (row + 1) * tokens),
           { maxEvidence: 3, ...(kept ? { boundaries: kept.keptStarts } : {}) },
         );
-        evidence.set(label, kept ? toOriginalSpans(spans, kept) : spans);
+        evidence.set(label, kept ? mapEvidenceToOriginal(spans, kept) : spans);
       });
     }
     attention?.dispose();
@@ -152,18 +153,6 @@ export async function scoreCached(
     results.push({ noteId: note.id, ranked, evidenceSource: attention ? 'attention' : 'none' });
   }
   return results;
-}
-
-/** Spans of a filtered text mapped to the original note (those that do not map whole are dropped). */
-export function toOriginalSpans(spans: readonly Evidence[], kept: KeptText): Evidence[] {
-  const original: Evidence[] = [];
-  for (const span of spans) {
-    const start = kept.toOriginal(span.start);
-    const end = kept.toOriginal(span.end);
-    if (start === undefined || end === undefined || end - start !== span.end - span.start) continue;
-    original.push({ ...span, start, end });
-  }
-  return original;
 }
 
 export interface TrainedHead {

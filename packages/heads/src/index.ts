@@ -6,7 +6,7 @@
  */
 
 export type { HeadCoderOptions, NoteFilter } from './coder/head-coder.js';
-export { HeadCoder } from './coder/head-coder.js';
+export { HeadCoder, mapEvidenceToOriginal } from './coder/head-coder.js';
 export type { ScoreMatrix, TunedEnsembleWeight } from './ensemble/ensemble.js';
 export {
   EnsembleCoder,

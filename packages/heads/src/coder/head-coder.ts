@@ -363,7 +363,7 @@ export class HeadCoder implements Coder {
     };
     return wanted.map((_, i) => {
       const spans = spansFromAttention(index, values.subarray(i * tokens, (i + 1) * tokens), spanOptions);
-      return kept ? mapToOriginal(spans, kept) : spans;
+      return kept ? mapEvidenceToOriginal(spans, kept) : spans;
     });
   }
 
@@ -429,8 +429,17 @@ export class HeadCoder implements Coder {
   }
 }
 
-/** Spans of a filtered text mapped back to the original note (spans never cross a passage boundary). */
-function mapToOriginal(spans: readonly Evidence[], kept: KeptText): Evidence[] {
+/**
+ * Evidence spans found in a Key-BERT-filtered text (`filterNote` / `sampleNote`) mapped back to character
+ * offsets of the original note; a span that does not map whole (it would cross a kept passage) is dropped.
+ *
+ * @example
+ * ```ts
+ * const kept = filterNote(note, { budget: 256, tokenizer, terms });
+ * mapEvidenceToOriginal(spansInKeptText, kept).every((s) => note.slice(s.start, s.end) === s.text); // true
+ * ```
+ */
+export function mapEvidenceToOriginal(spans: readonly Evidence[], kept: KeptText): Evidence[] {
   const original: Evidence[] = [];
   for (const span of spans) {
     const start = kept.toOriginal(span.start);
